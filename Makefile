@@ -1,0 +1,36 @@
+# Cercle — the two commands of the README: `make run` and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app app
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install install-test browser-deps lint
+
+$(PY):
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Installs, migrates, seeds the demo on an empty database, serves on 127.0.0.1:$PORT (5000).
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) demo --if-empty
+	$(PY) app.py
+
+# Debian's Chromium for the browser tests (never `playwright install`).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Installez Chromium : sudo apt-get install -y chromium"; exit 1; fi; }
+
+# Installs what the suite needs and runs all of it (SQLite and PostgreSQL, browser included).
+test: install browser-deps
+	$(PY) -m pytest -q -p no:cacheprovider
+
+lint: install
+	$(VENV)/bin/ruff check .

@@ -1,0 +1,145 @@
+"""People: creation, passwords, sign-in with a rate limit, profiles, API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+
+from sqlalchemy import delete, func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .db import db
+from .errors import NotFound, TooManyAttempts, ValidationError
+from .models import ApiToken, LoginAttempt, User, utcnow
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+PASSWORD_MIN = 8
+NAME_MAX = 80
+LOGIN_WINDOW = dt.timedelta(minutes=15)
+LOGIN_MAX_FAILURES = 10
+PALETTE = ("#2f6f9f", "#b5462a", "#3d8b4a", "#8a4fa3", "#c27c0e", "#1f8a8a", "#b03a6f", "#5a6b2f")
+
+
+def normalize_email(email: str) -> str:
+    email = (email or "").strip().lower()
+    if len(email) > 254 or not EMAIL_RE.match(email):
+        raise ValidationError("Cette adresse e-mail n'est pas valide.", field="email")
+    return email
+
+
+def clean_name(name: str) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError("Indiquez un nom.", field="name")
+    if len(name) > NAME_MAX:
+        raise ValidationError(f"Le nom dépasse {NAME_MAX} caractères.", field="name")
+    return name
+
+
+def check_password(password: str) -> str:
+    if len(password or "") < PASSWORD_MIN:
+        raise ValidationError(
+            f"Le mot de passe doit compter au moins {PASSWORD_MIN} caractères.", field="password"
+        )
+    if len(password) > 1000:
+        raise ValidationError("Ce mot de passe est trop long.", field="password")
+    return password
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))
+
+
+def create_user(
+    email: str, name: str, password: str, *, is_admin: bool = False, can_create_spaces: bool = False
+) -> User:
+    email = normalize_email(email)
+    if find_by_email(email) is not None:
+        raise ValidationError("Un compte existe déjà avec cette adresse.", field="email")
+    count = db.session.scalar(select(func.count(User.id))) or 0
+    user = User(
+        email=email,
+        name=clean_name(name),
+        password_hash=generate_password_hash(check_password(password)),
+        color=PALETTE[count % len(PALETTE)],
+        is_admin=is_admin,
+        can_create_spaces=can_create_spaces or is_admin,
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("Cette personne n'existe pas.")
+    return user
+
+
+def authenticate(email: str, password: str, *, remote_addr: str = "") -> User:
+    """Return the user for these credentials; count failures per e-mail and per address."""
+    keys = [f"email:{(email or '').strip().lower()[:254]}", f"ip:{remote_addr[:45]}"]
+    since = utcnow() - LOGIN_WINDOW
+    for key in keys:
+        failures = db.session.scalar(
+            select(func.count(LoginAttempt.id)).where(
+                LoginAttempt.key == key, LoginAttempt.created_at >= since
+            )
+        )
+        if (failures or 0) >= LOGIN_MAX_FAILURES:
+            raise TooManyAttempts(
+                "Trop de tentatives de connexion. Réessayez dans quelques minutes."
+            )
+    user = find_by_email(email)
+    if user is None or not check_password_hash(user.password_hash, password or ""):
+        db.session.add_all(LoginAttempt(key=key) for key in keys)
+        db.session.execute(delete(LoginAttempt).where(LoginAttempt.created_at < since))
+        db.session.commit()
+        raise ValidationError("Adresse e-mail ou mot de passe incorrect.", field="password")
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.key == keys[0]))
+    db.session.commit()
+    return user
+
+
+def update_profile(user: User, *, name: str, color: str, locale: str | None = None) -> User:
+    if not COLOR_RE.match(color or ""):
+        raise ValidationError("Choisissez une couleur valide.", field="color")
+    if locale not in (None, "", "fr", "en"):
+        raise ValidationError("Langue inconnue.", field="locale")
+    user.name = clean_name(name)
+    user.color = color.lower()
+    user.locale = locale or None
+    db.session.commit()
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not check_password_hash(user.password_hash, current or ""):
+        raise ValidationError("Le mot de passe actuel est incorrect.", field="current_password")
+    user.password_hash = generate_password_hash(check_password(new))
+    db.session.commit()
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(user: User) -> str:
+    """Create a personal API token; only its hash is stored, so show it once."""
+    token = "cercle_" + secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user_id=user.id, token_hash=_hash_token(token)))
+    db.session.commit()
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    if not token or len(token) > 200:
+        return None
+    api_token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(token)))
+    if api_token is None:
+        return None
+    return api_token.user

@@ -1,0 +1,80 @@
+"""Command line: ``flask --app app db upgrade | demo | users create | tokens create``."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from . import accounts, demo, migrate
+from .db import db
+from .errors import CercleError
+from .models import Space
+
+db_cli = AppGroup("db", help="Base de données (migrations Alembic).")
+users_cli = AppGroup("users", help="Comptes.")
+tokens_cli = AppGroup("tokens", help="Jetons d'API personnels.")
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Apply migrations up to REVISION (default: the latest)."""
+    migrate.upgrade(current_app.config["DATABASE_URL"], revision)
+    click.echo("Base de données à jour.")
+
+
+@db_cli.command("downgrade")
+@click.argument("revision", default="-1")
+def db_downgrade(revision: str) -> None:
+    """Undo migrations down to REVISION (default: one step)."""
+    migrate.downgrade(current_app.config["DATABASE_URL"], revision)
+    click.echo("Migration annulée.")
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Ne rien faire si un espace existe déjà.")
+def demo_command(if_empty: bool) -> None:
+    """Create the demo space and its three accounts, then print the logins."""
+    if if_empty and (db.session.scalar(select(func.count(Space.id))) or 0) > 0:
+        click.echo("Des espaces existent déjà : démo non recréée.")
+    else:
+        demo.seed()
+        click.echo("Espace de démonstration créé.")
+    click.echo("Comptes de démonstration (adresse / mot de passe) :")
+    for role, (email, password) in demo.logins().items():
+        click.echo(f"  {role:<14} {email}  /  {password}")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--name", required=True)
+@click.option("--password", required=True)
+@click.option("--admin", is_flag=True, help="Administrateur·rice de l'instance.")
+@click.option("--can-create-spaces", is_flag=True, help="Peut ouvrir des espaces.")
+def users_create(email: str, name: str, password: str, admin: bool, can_create_spaces: bool) -> None:
+    try:
+        user = accounts.create_user(
+            email, name, password, is_admin=admin, can_create_spaces=can_create_spaces
+        )
+    except CercleError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"Compte créé : {user.email}" + (" (admin)" if user.is_admin else ""))
+
+
+@tokens_cli.command("create")
+@click.argument("email")
+def tokens_create(email: str) -> None:
+    """Print a new personal API token for EMAIL on the last line."""
+    user = accounts.find_by_email(email)
+    if user is None:
+        raise click.ClickException(f"Aucun compte pour {email}.")
+    token = accounts.create_token(user)
+    click.echo("Jeton créé (il ne sera plus affiché) :")
+    click.echo(token)
+
+
+def init_app(app: Flask) -> None:
+    for command in (db_cli, users_cli, tokens_cli, demo_command):
+        app.cli.add_command(command)

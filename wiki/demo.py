@@ -1,0 +1,174 @@
+"""The demo space: an accompaniment on cooperation, with pages, resources and three accounts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from . import accounts, pages, spaces
+from .models import User
+
+DEMO_ACCOUNTS = {
+    "animateur·rice": ("animation@demo.cercle.test", "Camille Martin", "cooperons-2026"),
+    "participant·e": ("participant@demo.cercle.test", "Sami Benali", "participons-2026"),
+    "lecteur·rice": ("lecture@demo.cercle.test", "Dominique Roux", "lisons-2026"),
+}
+
+PAGES: list[tuple[str, str | None, str]] = [
+    (
+        "Bienvenue",
+        None,
+        """# Bienvenue dans l'espace de l'accompagnement
+
+Cet espace sert de **ressource** et de **mémoire** tout au long de l'accompagnement
+« Les dynamiques de coopération, de la mutualisation à la fusion ».
+
+## Avant la journée
+- [ ] Répondre au questionnaire « Qui êtes-vous ? »
+- [ ] Déposer une expérience de coopération dans les ressources
+- [x] Découvrir le [[Programme de la journée]]
+
+## Pendant la journée
+Nous co-écrirons ensemble les [[Fiches statuts]] et la [[Cartographie des coopérations]].
+""",
+    ),
+    (
+        "Programme de la journée",
+        None,
+        """# Programme de la journée
+
+| Horaire | Séquence | Format |
+|---|---|---|
+| 9 h 30 | Accueil, météo d'arrivée | cercle |
+| 10 h 00 | [[Définitions partagées]] | apports et échanges |
+| 11 h 00 | [[Cartographie des coopérations]] | carte mentale collective |
+| 14 h 00 | Modules au choix | petits groupes |
+| 16 h 30 | Retours à chaud | tour de parole |
+
+## Les modules de l'après-midi
+1. Quels statuts pour mieux coopérer ? → [[Fiches statuts]]
+2. Outils numériques collaboratifs
+3. Animation : protocole de réunion, outils de décision
+4. Accélérateur de projet
+""",
+    ),
+    (
+        "Définitions partagées",
+        None,
+        """# Définitions partagées
+
+## Coopération
+Agir ensemble vers un but commun, en gardant chacun son autonomie.
+
+## Mutualisation
+Partager des moyens (locaux, salarié·es, matériel) pour réduire les coûts ou gagner en qualité.
+
+## Fusion
+Deux structures ou plus n'en forment plus qu'une : le degré le plus intégré de la coopération.
+
+> « Faire ensemble, faire avec, faire corps » : trois niveaux de coopération.
+""",
+    ),
+    (
+        "Fiches statuts",
+        None,
+        """# Fiches statuts
+
+Une fiche par forme juridique, pour comparer ce que chaque statut permet pour coopérer.
+
+- [[Association loi 1901]]
+- [[SCIC]]
+- [[Groupement d'employeurs]] (à écrire ensemble)
+""",
+    ),
+    (
+        "Association loi 1901",
+        "Fiches statuts",
+        """# Association loi 1901
+
+## Forme juridique et textes de référence
+Loi du 1er juillet 1901 et décret du 16 août 1901.
+
+## Gouvernance et prise de décision
+Libre : assemblée générale, conseil d'administration, collégiale…
+
+## Ce que ce statut permet pour coopérer
+Une **union d'associations** permet de mutualiser sans fusionner.
+""",
+    ),
+    (
+        "SCIC",
+        "Fiches statuts",
+        """# SCIC — société coopérative d'intérêt collectif
+
+## Membres et sociétariat
+Au moins trois catégories d'associés, dont les salarié·es et les bénéficiaires.
+
+## Capital, excédents et réserves
+57,5 % au moins des excédents vont aux réserves impartageables.
+""",
+    ),
+    (
+        "Cartographie des coopérations",
+        None,
+        """# Cartographie des coopérations
+
+- Coopérations en cours
+  - Mutualisation d'un local (Maison des associations)
+  - Groupement d'achat
+- Freins
+  - Temps disponible
+  - Peur de perdre son identité
+- Attentes
+  - Mieux connaître les statuts
+""",
+    ),
+]
+
+
+def _ensure_user(email: str, name: str, password: str, *, can_create: bool = False) -> User:
+    return accounts.find_by_email(email) or accounts.create_user(
+        email, name, password, can_create_spaces=can_create
+    )
+
+
+def logins() -> dict[str, tuple[str, str]]:
+    """Role → (email, password) of the demo accounts."""
+    return {role: (email, password) for role, (email, _name, password) in DEMO_ACCOUNTS.items()}
+
+
+def seed() -> None:
+    """Create the demo space, its accounts, pages and resources."""
+    users = {
+        role: _ensure_user(email, name, password, can_create=role == "animateur·rice")
+        for role, (email, name, password) in DEMO_ACCOUNTS.items()
+    }
+    facilitator = users["animateur·rice"]
+    today = dt.date.today()
+    space = spaces.create_space(
+        facilitator,
+        "Coopérer sur le territoire — accompagnement DLA",
+        description=(
+            "Accompagnement collectif « de la mutualisation à la fusion » : questionnaire, "
+            "ressources, fiches statuts co-écrites et mémoire de la journée."
+        ),
+        starts_on=today + dt.timedelta(days=14),
+        ends_on=today + dt.timedelta(days=14),
+    )
+    spaces.join_space(space, users["participant·e"], "participant")
+    spaces.join_space(space, users["lecteur·rice"], "reader")
+    by_title = {}
+    for title, parent, markdown in PAGES:
+        parent_id = by_title[parent].id if parent else None
+        by_title[title] = pages.create_page(facilitator, space, title, markdown, parent_id=parent_id)
+    pages.update_page(
+        users["participant·e"],
+        by_title["Cartographie des coopérations"],
+        markdown=by_title["Cartographie des coopérations"].markdown
+        + "  - Construire une réponse commune aux appels à projets\n",
+        message="Ajout d'une attente",
+    )
+    _seed_resources(facilitator, users["participant·e"], space)
+
+
+def _seed_resources(facilitator: User, participant: User, space) -> None:
+    """Filled in once the resource area exists."""

@@ -1,0 +1,18 @@
+"""Signals the domain announces; collab/ and search/ subscribe, wiki/ never imports them."""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+#: sender=Page, revision=Revision — a new revision was stored (edit, restore, rename).
+page_saved = _signals.signal("page-saved")
+#: sender=Page — the page went to the trash.
+page_deleted = _signals.signal("page-deleted")
+#: sender=Page — the page came back from the trash.
+page_restored = _signals.signal("page-restored")
+#: sender=Resource
+resource_saved = _signals.signal("resource-saved")
+#: sender=Resource
+resource_deleted = _signals.signal("resource-deleted")
+#: sender=Space
+space_saved = _signals.signal("space-saved")

@@ -1,0 +1,310 @@
+"""Pages: create, edit, rename, move, trash and restore; every save is a revision."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, select, update
+
+from . import events
+from .db import db
+from .errors import Conflict, NotFound, PayloadTooLarge, ValidationError
+from .models import SLUG_MAX, Page, PageAlias, PageLink, Revision, Space, User, utcnow
+from .permissions import Action, require
+from .rendering import wikilink_titles
+from .slugs import slugify
+from .spaces import clean_title
+
+MARKDOWN_MAX = 500_000
+MESSAGE_MAX = 300
+
+
+@dataclass
+class TreeNode:
+    page: Page
+    children: list[TreeNode] = field(default_factory=list)
+
+
+def _check_markdown(markdown: str) -> str:
+    if len(markdown) > MARKDOWN_MAX:
+        raise PayloadTooLarge(
+            f"Le texte dépasse {MARKDOWN_MAX:,} caractères : découpez-le en plusieurs pages.".replace(
+                ",", "\u202f"
+            ),
+            field="markdown",
+        )
+    return markdown.replace("\r\n", "\n").replace("\x00", "")
+
+
+def _check_message(message: str) -> str:
+    message = " ".join((message or "").split())
+    if len(message) > MESSAGE_MAX:
+        raise ValidationError(f"Le message dépasse {MESSAGE_MAX} caractères.", field="message")
+    return message
+
+
+def _slug_taken(space_id: int, slug: str, except_page: int | None = None) -> bool:
+    page_id = db.session.scalar(select(Page.id).where(Page.space_id == space_id, Page.slug == slug))
+    alias_of = db.session.scalar(
+        select(PageAlias.page_id).where(PageAlias.space_id == space_id, PageAlias.slug == slug)
+    )
+    return (page_id is not None and page_id != except_page) or (
+        alias_of is not None and alias_of != except_page
+    )
+
+
+def _unique_slug(space_id: int, title: str, except_page: int | None = None) -> str:
+    base = slugify(title, max_length=SLUG_MAX - 6) or "page"
+    slug, n = base, 1
+    while _slug_taken(space_id, slug, except_page):
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _bump_tree(space: Space) -> None:
+    db.session.execute(
+        update(Space).where(Space.id == space.id).values(tree_version=Space.tree_version + 1)
+    )
+
+
+def _sync_links(page: Page, markdown: str) -> None:
+    db.session.execute(delete(PageLink).where(PageLink.source_id == page.id))
+    slugs = dict.fromkeys(s for s in (slugify(t) for t in wikilink_titles(markdown)) if s)
+    db.session.add_all(
+        PageLink(source_id=page.id, space_id=page.space_id, target_slug=slug) for slug in slugs
+    )
+
+
+def _check_parent(page_space: Space, parent_id: int | None, moving: Page | None = None) -> None:
+    if parent_id is None:
+        return
+    parent = db.session.get(Page, parent_id)
+    if parent is None or parent.space_id != page_space.id or parent.is_deleted:
+        raise ValidationError("La page parente n'existe pas dans cet espace.", field="parent_id")
+    ancestor: Page | None = parent
+    while moving is not None and ancestor is not None:
+        if ancestor.id == moving.id:
+            raise ValidationError(
+                "Une page ne peut pas être rangée sous elle-même.", field="parent_id"
+            )
+        ancestor = ancestor.parent
+
+
+def _add_revision(page: Page, author: User | None, message: str) -> Revision:
+    page.revision_number += 1
+    page.updated_at = utcnow()
+    revision = Revision(
+        page_id=page.id,
+        number=page.revision_number,
+        title=page.title,
+        markdown=page.markdown,
+        message=message,
+        author_id=author.id if author else None,
+    )
+    db.session.add(revision)
+    return revision
+
+
+def create_page(
+    user: User,
+    space: Space,
+    title: str,
+    markdown: str = "",
+    *,
+    parent_id: int | None = None,
+    message: str = "",
+    kind: str = "article",
+) -> Page:
+    require(user, space, Action.EDIT)
+    title = clean_title(title)
+    markdown = _check_markdown(markdown or "")
+    message = _check_message(message)
+    _check_parent(space, parent_id)
+    page = Page(
+        space_id=space.id,
+        parent_id=parent_id,
+        kind=kind,
+        title=title,
+        slug=_unique_slug(space.id, title),
+        markdown=markdown,
+        created_by_id=user.id,
+    )
+    db.session.add(page)
+    db.session.flush()
+    revision = _add_revision(page, user, message or "Création de la page")
+    _sync_links(page, markdown)
+    _bump_tree(space)
+    db.session.commit()
+    events.page_saved.send(page, revision=revision)
+    return page
+
+
+def get_page(user: User | None, page_id: int, action: Action = Action.READ) -> Page:
+    page = db.session.get(Page, page_id)
+    if page is None or page.is_deleted:
+        raise NotFound("Cette page n'existe pas ou a été supprimée.")
+    require(user, page.space, action)
+    return page
+
+
+def find_by_slug(space: Space, slug: str) -> tuple[Page, bool]:
+    """The live page at ``slug``, and whether it was found under an old (aliased) slug."""
+    page = db.session.scalar(
+        select(Page).where(Page.space_id == space.id, Page.slug == slug, Page.deleted_at.is_(None))
+    )
+    if page is not None:
+        return page, False
+    page = db.session.scalar(
+        select(Page)
+        .join(PageAlias, PageAlias.page_id == Page.id)
+        .where(PageAlias.space_id == space.id, PageAlias.slug == slug, Page.deleted_at.is_(None))
+    )
+    if page is None:
+        raise NotFound("Cette page n'existe pas ou a été supprimée.")
+    return page, True
+
+
+def _rename(page: Page, title: str) -> None:
+    new_slug = _unique_slug(page.space_id, title, except_page=page.id)
+    if new_slug != page.slug:
+        db.session.execute(
+            delete(PageAlias).where(PageAlias.space_id == page.space_id, PageAlias.slug == new_slug)
+        )
+        db.session.add(PageAlias(space_id=page.space_id, page_id=page.id, slug=page.slug))
+        page.slug = new_slug
+    page.title = title
+    _bump_tree(page.space)
+
+
+def update_page(
+    user: User | None,
+    page: Page,
+    *,
+    markdown: str | None = None,
+    title: str | None = None,
+    base_revision: int | None = None,
+    message: str = "",
+    _action: Action = Action.EDIT,
+) -> Revision | None:
+    """Save a new text and/or title; returns the new revision, or None when nothing changed."""
+    require(user, page.space, _action)
+    if base_revision is not None and base_revision != page.revision_number:
+        raise Conflict(
+            f"La page a été modifiée entre-temps (version {page.revision_number}, "
+            f"vous partiez de la version {base_revision}). Rechargez-la avant d'enregistrer."
+        )
+    new_title = clean_title(title) if title is not None else page.title
+    new_markdown = _check_markdown(markdown) if markdown is not None else page.markdown
+    message = _check_message(message)
+    if new_title == page.title and new_markdown == page.markdown:
+        return None
+    if new_title != page.title:
+        _rename(page, new_title)
+    if new_markdown != page.markdown:
+        page.markdown = new_markdown
+        _sync_links(page, new_markdown)
+    revision = _add_revision(page, user, message)
+    db.session.commit()
+    events.page_saved.send(page, revision=revision)
+    return revision
+
+
+def move_page(user: User, page: Page, parent_id: int | None, position: int | None = None) -> Page:
+    require(user, page.space, Action.EDIT)
+    _check_parent(page.space, parent_id, moving=page)
+    page.parent_id = parent_id
+    if position is not None:
+        page.position = max(0, min(position, 100_000))
+    _bump_tree(page.space)
+    db.session.commit()
+    return page
+
+
+def delete_page(user: User, page: Page) -> None:
+    """Send to the trash; sub-pages move up one level so nothing disappears with it."""
+    require(user, page.space, Action.EDIT)
+    db.session.execute(
+        update(Page).where(Page.parent_id == page.id).values(parent_id=page.parent_id)
+    )
+    page.deleted_at, page.deleted_by_id = utcnow(), user.id
+    _bump_tree(page.space)
+    db.session.commit()
+    events.page_deleted.send(page)
+
+
+def trash(user: User, space: Space) -> list[Page]:
+    require(user, space, Action.MANAGE)
+    return list(
+        db.session.scalars(
+            select(Page)
+            .where(Page.space_id == space.id, Page.deleted_at.is_not(None))
+            .order_by(Page.deleted_at.desc())
+        )
+    )
+
+
+def restore_page(user: User, space: Space, page_id: int) -> Page:
+    require(user, space, Action.MANAGE)
+    page = db.session.get(Page, page_id)
+    if page is None or page.space_id != space.id or not page.is_deleted:
+        raise NotFound("Cette page n'est pas dans la corbeille.")
+    if page.parent_id is not None and (page.parent is None or page.parent.is_deleted):
+        page.parent_id = None
+    page.deleted_at = page.deleted_by_id = None
+    if _slug_taken(space.id, page.slug, except_page=page.id):
+        page.slug = _unique_slug(space.id, page.title, except_page=page.id)
+    _bump_tree(space)
+    db.session.commit()
+    events.page_restored.send(page)
+    return page
+
+
+def live_pages(space: Space) -> list[Page]:
+    return list(
+        db.session.scalars(
+            select(Page)
+            .where(Page.space_id == space.id, Page.deleted_at.is_(None))
+            .order_by(Page.position, Page.title)
+        )
+    )
+
+
+def page_tree(space: Space) -> list[TreeNode]:
+    nodes = {page.id: TreeNode(page) for page in live_pages(space)}
+    roots: list[TreeNode] = []
+    for node in nodes.values():
+        parent = nodes.get(node.page.parent_id) if node.page.parent_id else None
+        (parent.children if parent else roots).append(node)
+    return roots
+
+
+def backlinks(page: Page) -> list[Page]:
+    slugs = [page.slug, *db.session.scalars(select(PageAlias.slug).where(PageAlias.page_id == page.id))]
+    return list(
+        db.session.scalars(
+            select(Page)
+            .join(PageLink, PageLink.source_id == Page.id)
+            .where(
+                PageLink.space_id == page.space_id,
+                PageLink.target_slug.in_(slugs),
+                Page.deleted_at.is_(None),
+                Page.id != page.id,
+            )
+            .distinct()
+            .order_by(Page.title)
+        )
+    )
+
+
+def slug_map(space: Space) -> dict[str, str]:
+    """Every slug that resolves in the space (current and old) → the page's current slug."""
+    rows = db.session.execute(
+        select(Page.slug, Page.slug).where(Page.space_id == space.id, Page.deleted_at.is_(None))
+    ).all()
+    aliases = db.session.execute(
+        select(PageAlias.slug, Page.slug)
+        .join(Page, Page.id == PageAlias.page_id)
+        .where(PageAlias.space_id == space.id, Page.deleted_at.is_(None))
+    ).all()
+    return {**dict(aliases), **dict(rows)}

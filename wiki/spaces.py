@@ -1,0 +1,194 @@
+"""Spaces (one per accompaniment) and who belongs to them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Select, func, or_, select
+
+from . import events
+from .db import db
+from .errors import NotFound, PermissionDenied, ValidationError
+from .models import ROLES, SLUG_MAX, TITLE_MAX, VISIBILITIES, Membership, Space, User
+from .permissions import Action, can_create_space, require
+from .slugs import slugify
+
+DESCRIPTION_MAX = 5000
+
+
+def clean_title(title: str, *, what: str = "Le titre") -> str:
+    title = " ".join((title or "").split())
+    if not title:
+        raise ValidationError(f"{what} est obligatoire.", field="title")
+    if len(title) > TITLE_MAX:
+        raise ValidationError(f"{what} dépasse {TITLE_MAX} caractères.", field="title")
+    return title
+
+
+def _check_space_fields(description: str, starts_on, ends_on, visibility: str) -> None:
+    if len(description or "") > DESCRIPTION_MAX:
+        raise ValidationError(
+            f"La description dépasse {DESCRIPTION_MAX} caractères.", field="description"
+        )
+    if visibility not in VISIBILITIES:
+        raise ValidationError("Visibilité inconnue.", field="visibility")
+    if starts_on and ends_on and ends_on < starts_on:
+        raise ValidationError("La date de fin précède la date de début.", field="ends_on")
+
+
+def _unique_space_slug(title: str) -> str:
+    base = slugify(title, max_length=SLUG_MAX - 6) or "espace"
+    slug, n = base, 1
+    while db.session.scalar(select(Space.id).where(Space.slug == slug)) is not None:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def create_space(
+    user: User,
+    title: str,
+    *,
+    description: str = "",
+    starts_on: dt.date | None = None,
+    ends_on: dt.date | None = None,
+    visibility: str = "members",
+) -> Space:
+    if not can_create_space(user):
+        raise PermissionDenied("Vous n'avez pas le droit de créer un espace.")
+    title = clean_title(title)
+    _check_space_fields(description, starts_on, ends_on, visibility)
+    space = Space(
+        slug=_unique_space_slug(title),
+        title=title,
+        description=(description or "").strip(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        visibility=visibility,
+    )
+    db.session.add(space)
+    db.session.flush()
+    db.session.add(Membership(space_id=space.id, user_id=user.id, role="facilitator"))
+    db.session.commit()
+    events.space_saved.send(space)
+    return space
+
+
+def update_space(
+    user: User,
+    space: Space,
+    *,
+    title: str,
+    description: str,
+    starts_on: dt.date | None,
+    ends_on: dt.date | None,
+    visibility: str,
+) -> Space:
+    require(user, space, Action.MANAGE)
+    title = clean_title(title)
+    _check_space_fields(description, starts_on, ends_on, visibility)
+    space.title, space.description = title, (description or "").strip()
+    space.starts_on, space.ends_on, space.visibility = starts_on, ends_on, visibility
+    db.session.commit()
+    events.space_saved.send(space)
+    return space
+
+
+def find_space(ref: str | int) -> Space:
+    """The space with this id or slug, whoever asks (callers check permissions)."""
+    ref_text = str(ref)
+    query = select(Space).where(Space.slug == ref_text)
+    if ref_text.isdigit():
+        query = select(Space).where(or_(Space.id == int(ref_text), Space.slug == ref_text))
+    space = db.session.scalar(query)
+    if space is None:
+        raise NotFound("Cet espace n'existe pas ou vous n'y avez pas accès.")
+    return space
+
+
+def get_space(user: User | None, ref: str | int, action: Action = Action.READ) -> Space:
+    space = find_space(ref)
+    require(user, space, action)
+    return space
+
+
+def spaces_for(user: User | None) -> Select[tuple[Space]]:
+    """Spaces this person belongs to (all of them for an admin), newest first."""
+    query = select(Space).order_by(Space.created_at.desc(), Space.id.desc())
+    if user is None or not user.is_authenticated:
+        return query.where(False)
+    if user.is_admin:
+        return query
+    return query.join(Membership, Membership.space_id == Space.id).where(Membership.user_id == user.id)
+
+
+def members(space: Space) -> list[Membership]:
+    order = {"facilitator": 0, "participant": 1, "reader": 2}
+    rows = db.session.scalars(
+        select(Membership).where(Membership.space_id == space.id).join(User)
+    ).all()
+    return sorted(rows, key=lambda m: (order.get(m.role, 9), m.user.name.lower()))
+
+
+def check_role(role: str) -> str:
+    if role not in ROLES:
+        raise ValidationError(
+            "Rôle inconnu : choisissez animateur·rice, participant·e ou lecteur·rice.", field="role"
+        )
+    return role
+
+
+def add_member(actor: User, space: Space, user: User, role: str) -> Membership:
+    require(actor, space, Action.MANAGE)
+    return join_space(space, user, check_role(role))
+
+
+def join_space(space: Space, user: User, role: str) -> Membership:
+    """Make ``user`` a member; an existing member keeps the higher of the two roles."""
+    membership = db.session.scalar(
+        select(Membership).where(Membership.space_id == space.id, Membership.user_id == user.id)
+    )
+    if membership is None:
+        membership = Membership(space_id=space.id, user_id=user.id, role=role)
+        db.session.add(membership)
+    elif ROLES.index(role) < ROLES.index(membership.role):
+        membership.role = role
+    db.session.commit()
+    return membership
+
+
+def _membership(space: Space, user_id: int) -> Membership:
+    membership = db.session.scalar(
+        select(Membership).where(Membership.space_id == space.id, Membership.user_id == user_id)
+    )
+    if membership is None:
+        raise NotFound("Cette personne ne fait pas partie de l'espace.")
+    return membership
+
+
+def _facilitator_count(space: Space) -> int:
+    return db.session.scalar(
+        select(func.count(Membership.id)).where(
+            Membership.space_id == space.id, Membership.role == "facilitator"
+        )
+    ) or 0
+
+
+def set_role(actor: User, space: Space, user_id: int, role: str) -> Membership:
+    require(actor, space, Action.MANAGE)
+    membership = _membership(space, user_id)
+    check_role(role)
+    if membership.role == "facilitator" and role != "facilitator" and _facilitator_count(space) == 1:
+        raise ValidationError("Un espace garde au moins un·e animateur·rice.", field="role")
+    membership.role = role
+    db.session.commit()
+    return membership
+
+
+def remove_member(actor: User, space: Space, user_id: int) -> None:
+    require(actor, space, Action.MANAGE)
+    membership = _membership(space, user_id)
+    if membership.role == "facilitator" and _facilitator_count(space) == 1:
+        raise ValidationError("Un espace garde au moins un·e animateur·rice.", field="role")
+    db.session.delete(membership)
+    db.session.commit()

@@ -1,0 +1,37 @@
+"""Small helpers to read HTML form fields into typed values with French error messages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import request
+
+from ..errors import ValidationError
+
+
+def text(name: str, default: str = "") -> str:
+    return request.form.get(name, default)
+
+
+def optional_int(name: str, *, source=None) -> int | None:
+    raw = ((source or request.form).get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValidationError("Ce champ attend un nombre entier.", field=name) from None
+
+
+def optional_date(name: str) -> dt.date | None:
+    raw = (request.form.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError("Date invalide (format attendu : AAAA-MM-JJ).", field=name) from None
+
+
+def checkbox(name: str) -> bool:
+    return request.form.get(name) in ("1", "on", "true", "oui")

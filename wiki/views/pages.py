@@ -1,0 +1,187 @@
+"""Pages: read, create, edit, move, trash; history, comparison and restore."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from .. import pages, revisions, spaces
+from ..db import db
+from ..errors import CercleError, NotFound, ValidationError
+from ..page_html import render_page, render_text
+from ..permissions import Action, allowed
+from .forms import optional_int, text
+
+bp = Blueprint("pages", __name__, url_prefix="/s/<space_ref>")
+
+
+def _page(space_ref: str, slug: str, action: Action = Action.READ):
+    space = spaces.get_space(current_user, space_ref, action)
+    page, moved = pages.find_by_slug(space, slug)
+    return space, page, moved
+
+
+def _page_url(page, endpoint: str = "pages.view", **values) -> str:
+    return url_for(endpoint, space_ref=page.space.slug, slug=page.slug, **values)
+
+
+@bp.get("/p/<slug>")
+def view(space_ref: str, slug: str):
+    space, page, moved = _page(space_ref, slug)
+    if moved or space_ref != space.slug:
+        return redirect(_page_url(page), 301)
+    return render_template(
+        "pages/view.html",
+        space=space,
+        page=page,
+        rendered=render_page(page),
+        backlinks=pages.backlinks(page),
+        tree=pages.page_tree(space),
+        can_edit=allowed(current_user, space, Action.EDIT) and not space.is_archived,
+    )
+
+
+def _parent_choices(space, exclude=None):
+    return [p for p in pages.live_pages(space) if exclude is None or p.id != exclude.id]
+
+
+@bp.route("/nouvelle-page", methods=["GET", "POST"])
+@login_required
+def create(space_ref: str):
+    space = spaces.get_space(current_user, space_ref, Action.EDIT)
+    if request.method == "GET":
+        form = {"title": request.args.get("titre", "")[:200], "parent_id": request.args.get("parent", "")}
+        return render_template("pages/edit.html", space=space, page=None, form=form,
+                               parents=_parent_choices(space))
+    try:
+        page = pages.create_page(
+            current_user, space, text("title"), text("markdown"),
+            parent_id=optional_int("parent_id"), message=text("message"),
+        )
+    except ValidationError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return render_template("pages/edit.html", space=space, page=None, form=request.form,
+                               parents=_parent_choices(space)), error.status
+    flash(_("Page créée."), "success")
+    return redirect(_page_url(page))
+
+
+@bp.route("/p/<slug>/modifier", methods=["GET", "POST"])
+@login_required
+def edit(space_ref: str, slug: str):
+    space, page, _moved = _page(space_ref, slug, Action.EDIT)
+    if request.method == "GET":
+        form = {"title": page.title, "markdown": page.markdown, "base_revision": page.revision_number}
+        return render_template("pages/edit.html", space=space, page=page, form=form)
+    try:
+        pages.update_page(
+            current_user, page, markdown=text("markdown"), title=text("title"),
+            base_revision=optional_int("base_revision"), message=text("message"),
+        )
+    except CercleError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return render_template("pages/edit.html", space=space, page=page, form=request.form,
+                               conflict=error.status == 409), error.status
+    return redirect(_page_url(page))
+
+
+@bp.route("/p/<slug>/deplacer", methods=["GET", "POST"])
+@login_required
+def move(space_ref: str, slug: str):
+    space, page, _moved = _page(space_ref, slug, Action.EDIT)
+    if request.method == "POST":
+        pages.move_page(current_user, page, optional_int("parent_id"), optional_int("position"))
+        flash(_("Page déplacée."), "success")
+        return redirect(_page_url(page))
+    return render_template("pages/move.html", space=space, page=page,
+                           parents=_parent_choices(space, exclude=page))
+
+
+@bp.post("/p/<slug>/supprimer")
+@login_required
+def delete(space_ref: str, slug: str):
+    space, page, _moved = _page(space_ref, slug, Action.EDIT)
+    pages.delete_page(current_user, page)
+    flash(_("Page « %(title)s » mise à la corbeille.", title=page.title), "success")
+    return redirect(url_for("spaces.home", space_ref=space.slug))
+
+
+@bp.get("/corbeille")
+@login_required
+def trash(space_ref: str):
+    space = spaces.get_space(current_user, space_ref, Action.MANAGE)
+    return render_template("pages/trash.html", space=space, pages=pages.trash(current_user, space))
+
+
+@bp.post("/corbeille/<int:page_id>/restaurer")
+@login_required
+def restore(space_ref: str, page_id: int):
+    space = spaces.get_space(current_user, space_ref, Action.MANAGE)
+    page = pages.restore_page(current_user, space, page_id)
+    flash(_("Page « %(title)s » restaurée.", title=page.title), "success")
+    return redirect(_page_url(page))
+
+
+@bp.get("/p/<slug>/historique")
+def history(space_ref: str, slug: str):
+    space, page, _moved = _page(space_ref, slug)
+    items = db.session.scalars(revisions.history(page).limit(500)).all()
+    return render_template("pages/history.html", space=space, page=page, revisions=items,
+                           can_edit=allowed(current_user, space, Action.EDIT) and not space.is_archived)
+
+
+@bp.get("/p/<slug>/comparer")
+def compare(space_ref: str, slug: str):
+    space, page, _moved = _page(space_ref, slug)
+    source = request.args
+    to_number = optional_int("a", source=source) or page.revision_number
+    from_number = optional_int("de", source=source) or max(1, to_number - 1)
+    if from_number > to_number:
+        from_number, to_number = to_number, from_number
+    summary = revisions.compare(page, from_number, to_number)
+    return render_template("pages/compare.html", space=space, page=page, diff=summary,
+                           from_number=from_number, to_number=to_number)
+
+
+@bp.get("/p/<slug>/versions/<int:number>")
+def revision(space_ref: str, slug: str, number: int):
+    space, page, _moved = _page(space_ref, slug)
+    old = revisions.get_revision(page, number)
+    return render_template("pages/revision.html", space=space, page=page, revision=old,
+                           rendered=render_text(space, old.markdown),
+                           can_edit=allowed(current_user, space, Action.EDIT) and not space.is_archived)
+
+
+@bp.post("/p/<slug>/versions/<int:number>/restaurer")
+@login_required
+def restore_revision(space_ref: str, slug: str, number: int):
+    _space, page, _moved = _page(space_ref, slug, Action.EDIT)
+    revisions.restore_revision(current_user, page, number)
+    flash(_("Version %(number)s restaurée.", number=number), "success")
+    return redirect(_page_url(page))
+
+
+@bp.get("/modifications")
+def recent(space_ref: str):
+    space = spaces.get_space(current_user, space_ref)
+    return render_template("pages/recent.html", space=space,
+                           changes=revisions.recent_changes(current_user, space, limit=100))
+
+
+@bp.get("/modifications.atom")
+def recent_atom(space_ref: str):
+    space = spaces.get_space(current_user, space_ref)
+    changes = revisions.recent_changes(current_user, space, limit=50)
+    body = render_template("pages/recent.atom.xml", space=space, changes=changes)
+    return body, 200, {"Content-Type": "application/atom+xml; charset=utf-8"}
+
+
+@bp.get("/p/id/<int:page_id>")
+def by_id(space_ref: str, page_id: int):
+    page = pages.get_page(current_user, page_id)
+    if str(page.space_id) != space_ref and page.space.slug != space_ref:
+        raise NotFound("Cette page n'existe pas ou a été supprimée.")
+    return redirect(_page_url(page))

@@ -1,0 +1,106 @@
+"""Flask glue: login, CSRF, translations, security headers, error pages, blueprints."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, g, jsonify, render_template, request, session
+from flask_babel import Babel
+from flask_login import LoginManager, current_user
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
+
+from . import accounts
+from .errors import CercleError
+
+log = logging.getLogger(__name__)
+
+login_manager = LoginManager()
+csrf = CSRFProtect()
+babel = Babel()
+LOCALES = ("fr", "en")
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self' ws: wss:; font-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def select_locale() -> str:
+    chosen = session.get("locale") if request else None
+    if chosen in LOCALES:
+        return chosen
+    user_locale = getattr(current_user, "locale", None)
+    if user_locale in LOCALES:
+        return user_locale
+    return request.accept_languages.best_match(LOCALES, default="fr") if request else "fr"
+
+
+@login_manager.user_loader
+def _load_user(user_id: str):
+    return accounts.get_user(int(user_id)) if user_id.isdigit() else None
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _error_response(status: int, code: str, message: str):
+    if _wants_json():
+        return jsonify(error={"code": code, "message": message}), status
+    return render_template("error.html", status=status, message=message), status
+
+
+def _register_errors(app: Flask) -> None:
+    @app.errorhandler(CercleError)
+    def _domain_error(error: CercleError):
+        if error.status == 401 and not _wants_json():
+            from flask import redirect, url_for
+
+            return redirect(url_for("auth.login", next=request.full_path))
+        return _error_response(error.status, error.code, error.message)
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(_error: CSRFError):
+        return _error_response(
+            400, "csrf", "Le formulaire a expiré. Rechargez la page et recommencez."
+        )
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException):
+        from .messages import http_message
+
+        status = error.code or 500
+        return _error_response(status, f"http_{status}", http_message(status))
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        log.exception("Erreur inattendue", exc_info=error)
+        return _error_response(500, "server_error", "Une erreur inattendue s'est produite.")
+
+
+def _security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    from .views import register_blueprints
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    app.after_request(_security_headers)
+    _register_errors(app)
+    register_blueprints(app)
+
+    @app.before_request
+    def _remember_path() -> None:
+        g.locale = select_locale()
