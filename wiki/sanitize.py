@@ -24,7 +24,7 @@ from typing import Any
 from bleach import html5lib_shim
 from bleach.sanitizer import BleachSanitizerFilter
 
-__all__ = ["ALLOWED_PROTOCOLS", "ALLOWED_TAGS", "EXTERNAL_REL", "clean_html"]
+__all__ = ["ALLOWED_PROTOCOLS", "ALLOWED_TAGS", "EXTERNAL_REL", "clean_html", "is_external_url"]
 
 ALLOWED_TAGS: frozenset[str] = frozenset(
     {
@@ -52,6 +52,7 @@ _FREE_ATTRIBUTES: dict[str, frozenset[str]] = {
     "img": frozenset({"src", "alt", "title"}),
     "input": frozenset({"checked", "disabled"}),
 }
+
 
 def _classes(name: str) -> re.Pattern[str]:
     return re.compile(rf"(?:{name})(?:\s+(?:{name}))*")

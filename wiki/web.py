@@ -34,7 +34,8 @@ def select_locale() -> str:
     user_locale = getattr(current_user, "locale", None)
     if user_locale in LOCALES:
         return user_locale
-    return request.accept_languages.best_match(LOCALES, default="fr") if request else "fr"
+    # French first: the browser's language is not consulted, a person switches explicitly.
+    return "fr"
 
 
 @login_manager.user_loader

@@ -196,7 +196,9 @@ def test_french_text_and_typography_are_preserved() -> None:
 
 
 def test_external_links_get_rel_internal_do_not() -> None:
-    html = render_markdown("[ext](https://example.org/a) [int](/s/demo/b) [mail](mailto:a@b.fr)").html
+    html = render_markdown(
+        "[ext](https://example.org/a) [int](/s/demo/b) [mail](mailto:a@b.fr)"
+    ).html
     ext, internal, mail = elements(html, "a")
     assert ext["rel"] == "noopener noreferrer nofollow"
     assert "rel" not in internal
@@ -214,7 +216,8 @@ def test_images_relative_and_http() -> None:
 
 def test_render_plain() -> None:
     source = (
-        "# Titre *important*\n\nDu **texte** &amp; un [lien](https://e.org) et [[Page|une page]].\n\n"
+        "# Titre *important*\n\n"
+        "Du **texte** &amp; un [lien](https://e.org) et [[Page|une page]].\n\n"
         "- [x] tâche faite\n\n```python\nx = 1 < 2\n```\n\n<b>brut</b>"
     )
     assert render_plain(source) == (
