@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app app
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install install-test browser-deps lint
+.PHONY: run test install browser-deps lint translations
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -34,3 +34,13 @@ test: install browser-deps
 
 lint: install
 	$(VENV)/bin/ruff check .
+
+# Re-extract the French source strings, update the fr/en catalogues and compile them.
+translations: install
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs=".venv node_modules" -o wiki/translations/messages.pot .
+	for lang in fr en; do \
+	  if [ -f wiki/translations/$$lang/LC_MESSAGES/messages.po ]; then \
+	    $(VENV)/bin/pybabel update -i wiki/translations/messages.pot -d wiki/translations -l $$lang; \
+	  else $(VENV)/bin/pybabel init -i wiki/translations/messages.pot -d wiki/translations -l $$lang; fi; \
+	done
+	$(VENV)/bin/pybabel compile -d wiki/translations

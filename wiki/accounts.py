@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .db import db
-from .errors import NotFound, TooManyAttempts, ValidationError
+from .errors import NotFound, PermissionDenied, TooManyAttempts, ValidationError
 from .models import ApiToken, LoginAttempt, User, utcnow
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -143,3 +143,17 @@ def user_for_token(token: str) -> User | None:
     if api_token is None:
         return None
     return api_token.user
+
+
+def all_users() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(func.lower(User.name))))
+
+
+def allow_space_creation(actor: User, user_id: int, allowed: bool) -> User:
+    """Instance admins decide who may open spaces besides themselves."""
+    if not actor.is_admin:
+        raise PermissionDenied("Seule l'administration de l'instance peut changer ce droit.")
+    user = get_user(user_id)
+    user.can_create_spaces = allowed or user.is_admin
+    db.session.commit()
+    return user

@@ -53,6 +53,7 @@ def create_space(
     starts_on: dt.date | None = None,
     ends_on: dt.date | None = None,
     visibility: str = "members",
+    quota_bytes: int | None = None,
 ) -> Space:
     if not can_create_space(user):
         raise PermissionDenied("Vous n'avez pas le droit de créer un espace.")
@@ -66,6 +67,8 @@ def create_space(
         ends_on=ends_on,
         visibility=visibility,
     )
+    if quota_bytes is not None:
+        space.quota_bytes = quota_bytes
     db.session.add(space)
     db.session.flush()
     db.session.add(Membership(space_id=space.id, user_id=user.id, role="facilitator"))

@@ -6,9 +6,9 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import auth, pages, resources, spaces, template_helpers
+    from . import admin, auth, pages, resources, spaces, template_helpers
     from .api import api_blueprint
 
     template_helpers.init_app(app)
-    for blueprint in (auth.bp, spaces.bp, pages.bp, resources.bp, api_blueprint):
+    for blueprint in (admin.bp, auth.bp, spaces.bp, pages.bp, resources.bp, api_blueprint):
         app.register_blueprint(blueprint)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
@@ -40,7 +40,11 @@ def index():
 def create():
     if request.method == "POST":
         try:
-            space = spaces.create_space(current_user, **_space_form_values())
+            space = spaces.create_space(
+                current_user,
+                **_space_form_values(),
+                quota_bytes=current_app.config["SPACE_QUOTA_BYTES"],
+            )
         except ValidationError as error:
             flash(error.message, "error")
             return render_template("spaces/form.html", space=None, form=request.form), 400
