@@ -28,8 +28,17 @@ browser-deps:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Installez Chromium : sudo apt-get install -y chromium"; exit 1; fi; }
 
+# The Node packages of the live editor (also used by the interop tests); skipped without npm.
+node_modules/.package-lock.json: package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund; \
+	else echo "npm absent : le bundle n'est pas reconstruit, les tests d'interopérabilité sont ignorés"; fi
+
+# Rebuilds static/dist/editor.js (committed) from static/src/editor/.
+js: node_modules/.package-lock.json
+	npm run build
+
 # Installs what the suite needs and runs all of it (SQLite and PostgreSQL, browser included).
-test: install browser-deps
+test: install browser-deps node_modules/.package-lock.json
 	$(PY) -m pytest -q -p no:cacheprovider
 
 lint: install

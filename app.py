@@ -8,6 +8,8 @@ from typing import Any
 
 from flask import Flask
 
+import collab
+import search
 import wiki
 
 
@@ -15,14 +17,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, template_folder="templates", static_folder="static")
     app.config.from_mapping(wiki.config.from_environment(config))
     wiki.init_app(app)
+    search.init_app(app)
+    collab.init_app(app)
     return app
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     app = create_app()
     port = int(os.environ.get("PORT", "5000"))
-    app.run(host="127.0.0.1", port=port, threaded=True)
+    collab.run(app, host="127.0.0.1", port=port)  # HTTP + Socket.IO (threading mode)
 
 
 if __name__ == "__main__":

@@ -171,4 +171,63 @@ def seed() -> None:
 
 
 def _seed_resources(facilitator: User, participant: User, space) -> None:
-    """Filled in once the resource area exists."""
+    """A link, a participant's experience (Markdown) and a small map (PNG made here)."""
+    import io
+    from pathlib import Path
+
+    from flask import current_app
+
+    from . import resources
+
+    limits = {
+        "max_bytes": current_app.config["UPLOAD_MAX_BYTES"],
+        "upload_dir": Path(current_app.config["UPLOAD_DIR"]),
+    }
+    resources.add_link(
+        facilitator, space, url="https://www.avise.org/", title="Avise — ressources de l'ESS",
+        description="Fiches pratiques sur les statuts et les formes de coopération.",
+        tags="statuts, ess",
+    )
+    experience = (
+        "# Retour d'expérience — mutualisation d'un local\n\n"
+        "Trois associations partagent depuis deux ans un local en centre-bourg.\n\n"
+        "- Une convention de partenariat fixe la répartition des charges.\n"
+        "- Un planning partagé évite les conflits d'usage.\n"
+        "- Point de vigilance : prévoir qui signe le bail.\n"
+    )
+    resources.add_file(
+        participant, space, filename="retour-experience-local.md",
+        stream=io.BytesIO(experience.encode()),
+        title="Retour d'expérience — mutualisation d'un local",
+        description="Ce qui a marché, ce qui a coincé.", tags="expérience, mutualisation", **limits,
+    )
+    resources.add_file(
+        facilitator, space, filename="cartographie.png", stream=io.BytesIO(_demo_map_png()),
+        title="Carte des coopérations du territoire", tags="cartographie", **limits,
+        description="Premier jet de la carte : à compléter pendant la journée.",
+    )
+
+
+def _demo_map_png(width: int = 160, height: int = 100) -> bytes:
+    """Three coloured "structures" linked by a band, as a PNG (zlib + struct, no imaging lib)."""
+    import struct
+    import zlib
+
+    dots = ((40, 35, b"\x2f\x6f\x9f"), (120, 35, b"\xf0\xa2\x02"), (80, 72, b"\x2e\x7d\x46"))
+
+    def pixel(x: int, y: int) -> bytes:
+        for cx, cy, colour in dots:
+            if (x - cx) ** 2 + (y - cy) ** 2 <= 14**2:
+                return colour
+        return b"\xc9\xd3\xde" if abs(y - 50) <= 2 and 30 <= x <= 130 else b"\xf5\xf6\xf8"
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = struct.pack(">I", zlib.crc32(kind + data))
+        return struct.pack(">I", len(data)) + kind + data + crc
+
+    rows = b"".join(b"\x00" + b"".join(pixel(x, y) for x in range(width)) for y in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b"")
+    )

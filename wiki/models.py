@@ -11,6 +11,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -238,3 +239,46 @@ class LoginAttempt(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(300), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+# --- live co-editing (collab/) -------------------------------------------------------------
+
+
+class CollabUpdate(Base):
+    """One Yjs (v1) update of a page's live document, appended before it is broadcast.
+
+    Compaction replaces a page's rows by a single one holding the whole state.
+    """
+
+    __tablename__ = "collab_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"), index=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class CollabSeed(Base):
+    """A page whose live document was seeded from its Markdown (once, by one process)."""
+
+    __tablename__ = "collab_seeds"
+
+    page_id: Mapped[int] = mapped_column(
+        ForeignKey("pages.id", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class RevisionAuthor(Base):
+    """Everyone who typed in the live editor between two revisions (a revision has one or more)."""
+
+    __tablename__ = "revision_authors"
+
+    revision_id: Mapped[int] = mapped_column(
+        ForeignKey("revisions.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+
+    user: Mapped[User] = relationship()

@@ -6,10 +6,20 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import delete, select, update
 
-from . import events
+from . import events, live
 from .db import db
 from .errors import Conflict, NotFound, PayloadTooLarge, ValidationError
-from .models import SLUG_MAX, Page, PageAlias, PageLink, Revision, Space, User, utcnow
+from .models import (
+    SLUG_MAX,
+    Page,
+    PageAlias,
+    PageLink,
+    Revision,
+    RevisionAuthor,
+    Space,
+    User,
+    utcnow,
+)
 from .permissions import Action, require
 from .rendering import wikilink_titles
 from .slugs import slugify
@@ -44,13 +54,47 @@ def _check_message(message: str) -> str:
 
 
 def _slug_taken(space_id: int, slug: str, except_page: int | None = None) -> bool:
-    page_id = db.session.scalar(select(Page.id).where(Page.space_id == space_id, Page.slug == slug))
+    """Whether a live page, or an old slug of a live page, answers at ``slug``.
+
+    Pages in the trash do not hold their slug: a new page with the same title takes it
+    (see ``_claim_slug``), so ``[[Title]]`` links reach the page that exists.
+    """
+    page_id = db.session.scalar(
+        select(Page.id).where(
+            Page.space_id == space_id, Page.slug == slug, Page.deleted_at.is_(None)
+        )
+    )
     alias_of = db.session.scalar(
-        select(PageAlias.page_id).where(PageAlias.space_id == space_id, PageAlias.slug == slug)
+        select(PageAlias.page_id)
+        .join(Page, Page.id == PageAlias.page_id)
+        .where(PageAlias.space_id == space_id, PageAlias.slug == slug, Page.deleted_at.is_(None))
     )
     return (page_id is not None and page_id != except_page) or (
         alias_of is not None and alias_of != except_page
     )
+
+
+def _parked_slug(page_id: int) -> str:
+    """The slug of a trashed page whose slug was taken: never produced by ``slugify``."""
+    return f"~{page_id}"
+
+
+def _claim_slug(space_id: int, slug: str, page_id: int | None = None) -> None:
+    """Free ``slug`` for a live page: park a trashed page holding it, drop stale aliases."""
+    trashed = db.session.scalars(
+        select(Page).where(
+            Page.space_id == space_id,
+            Page.slug == slug,
+            Page.deleted_at.is_not(None),
+            Page.id != (page_id or 0),
+        )
+    )
+    for page in trashed:
+        page.slug = _parked_slug(page.id)
+    db.session.execute(
+        delete(PageAlias).where(PageAlias.space_id == space_id, PageAlias.slug == slug)
+    )
+    db.session.flush()
 
 
 def _unique_slug(space_id: int, title: str, except_page: int | None = None) -> str:
@@ -121,12 +165,14 @@ def create_page(
     markdown = _check_markdown(markdown or "")
     message = _check_message(message)
     _check_parent(space, parent_id)
+    slug = _unique_slug(space.id, title)
+    _claim_slug(space.id, slug)
     page = Page(
         space_id=space.id,
         parent_id=parent_id,
         kind=kind,
         title=title,
-        slug=_unique_slug(space.id, title),
+        slug=slug,
         markdown=markdown,
         created_by_id=user.id,
     )
@@ -168,13 +214,20 @@ def find_by_slug(space: Space, slug: str) -> tuple[Page, bool]:
 def _rename(page: Page, title: str) -> None:
     new_slug = _unique_slug(page.space_id, title, except_page=page.id)
     if new_slug != page.slug:
-        db.session.execute(
-            delete(PageAlias).where(PageAlias.space_id == page.space_id, PageAlias.slug == new_slug)
-        )
+        _claim_slug(page.space_id, new_slug, page.id)
         db.session.add(PageAlias(space_id=page.space_id, page_id=page.id, slug=page.slug))
         page.slug = new_slug
     page.title = title
     _bump_tree(page.space)
+
+
+def _live_ahead(page: Page) -> bool:
+    """True when live editing moved ``Page.markdown`` past the latest revision."""
+    latest = db.session.scalar(
+        select(Revision.markdown).where(Revision.page_id == page.id)
+        .order_by(Revision.number.desc()).limit(1)
+    )
+    return latest is not None and latest != page.markdown
 
 
 def update_page(
@@ -197,14 +250,50 @@ def update_page(
     new_title = clean_title(title) if title is not None else page.title
     new_markdown = _check_markdown(markdown) if markdown is not None else page.markdown
     message = _check_message(message)
-    if new_title == page.title and new_markdown == page.markdown:
+    if new_title == page.title and new_markdown == page.markdown and not _live_ahead(page):
         return None
+    if new_markdown != page.markdown:
+        # Before any write: an open live document takes the text and broadcasts it.
+        live.apply_text(page, new_markdown, user)
     if new_title != page.title:
         _rename(page, new_title)
     if new_markdown != page.markdown:
         page.markdown = new_markdown
         _sync_links(page, new_markdown)
     revision = _add_revision(page, user, message)
+    db.session.commit()
+    events.page_saved.send(page, revision=revision)
+    return revision
+
+
+def set_live_text(page_id: int, markdown: str) -> None:
+    """Keep ``Page.markdown`` equal to the live document's text, without a new revision."""
+    page = db.session.get(Page, page_id)
+    if page is None or page.markdown == markdown:
+        return
+    page.markdown = markdown
+    _sync_links(page, markdown)
+    db.session.commit()
+
+
+def save_live_revision(page_id: int, markdown: str, author_ids: list[int]) -> Revision | None:
+    """Snapshot the live text into a revision credited to everyone who typed since the last one."""
+    page = db.session.get(Page, page_id)
+    if page is None or page.is_deleted:
+        return None
+    latest = db.session.scalar(
+        select(Revision.markdown).where(Revision.page_id == page.id)
+        .order_by(Revision.number.desc()).limit(1)
+    )
+    if latest == markdown:
+        return None
+    if page.markdown != markdown:
+        page.markdown = markdown
+        _sync_links(page, markdown)
+    authors = [u for u in (db.session.get(User, i) for i in dict.fromkeys(author_ids)) if u]
+    revision = _add_revision(page, authors[0] if authors else None, "Modification en direct")
+    db.session.flush()
+    db.session.add_all(RevisionAuthor(revision_id=revision.id, user_id=u.id) for u in authors)
     db.session.commit()
     events.page_saved.send(page, revision=revision)
     return revision
@@ -234,7 +323,7 @@ def delete_page(user: User, page: Page) -> None:
 
 
 def trash(user: User, space: Space) -> list[Page]:
-    require(user, space, Action.MANAGE)
+    require(user, space, Action.MANAGE, writing=False)
     return list(
         db.session.scalars(
             select(Page)
@@ -252,8 +341,9 @@ def restore_page(user: User, space: Space, page_id: int) -> Page:
     if page.parent_id is not None and (page.parent is None or page.parent.is_deleted):
         page.parent_id = None
     page.deleted_at = page.deleted_by_id = None
-    if _slug_taken(space.id, page.slug, except_page=page.id):
+    if page.slug == _parked_slug(page.id) or _slug_taken(space.id, page.slug, except_page=page.id):
         page.slug = _unique_slug(space.id, page.title, except_page=page.id)
+    _claim_slug(space.id, page.slug, page.id)
     _bump_tree(space)
     db.session.commit()
     events.page_restored.send(page)

@@ -23,6 +23,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     "reader": frozenset({Action.READ}),
 }
 WRITE_ACTIONS = frozenset({Action.EDIT, Action.MANAGE})
+ARCHIVED_MESSAGE = "Cet espace est archivé : il se consulte mais ne se modifie plus."
 
 
 def role_of(user: User | None, space: Space) -> str | None:
@@ -43,16 +44,32 @@ def allowed(user: User | None, space: Space, action: Action) -> bool:
     return action is Action.READ and space.visibility == "link"
 
 
-def require(user: User | None, space: Space, action: Action) -> None:
-    """Raise the domain error that explains why ``user`` may not do ``action``."""
-    if not allowed(user, space, action):
-        if not allowed(user, space, Action.READ):
-            if user is None or not getattr(user, "is_authenticated", False):
-                raise AuthenticationRequired("Connectez-vous pour accéder à cet espace.")
-            raise NotFound("Cet espace n'existe pas ou vous n'y avez pas accès.")
-        raise PermissionDenied("Votre rôle dans cet espace ne permet pas cette action.")
-    if action in WRITE_ACTIONS and space.is_archived:
-        raise ArchivedSpace("Cet espace est archivé : il se consulte mais ne se modifie plus.")
+def _signed_in(user: User | None) -> bool:
+    return user is not None and bool(getattr(user, "is_authenticated", False))
+
+
+def require(
+    user: User | None, space: Space, action: Action, *, writing: bool | None = None
+) -> None:
+    """Raise the domain error that explains why ``user`` may not do ``action``.
+
+    ``writing`` says whether the action changes the space, which an archived space
+    refuses to everyone; it defaults to what ``action`` usually does (looking at the
+    trash or the member list is MANAGE without writing).
+    """
+    if writing is None:
+        writing = action in WRITE_ACTIONS
+    if allowed(user, space, action):
+        if writing and space.is_archived:
+            raise ArchivedSpace(ARCHIVED_MESSAGE)
+        return
+    if not _signed_in(user):
+        raise AuthenticationRequired("Connectez-vous pour accéder à cet espace.")
+    if not allowed(user, space, Action.READ):
+        raise NotFound("Cet espace n'existe pas ou vous n'y avez pas accès.")
+    if writing and space.is_archived:
+        raise ArchivedSpace(ARCHIVED_MESSAGE)
+    raise PermissionDenied("Votre rôle dans cet espace ne permet pas cette action.")
 
 
 def can_create_space(user: User | None) -> bool:

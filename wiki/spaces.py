@@ -109,9 +109,11 @@ def find_space(ref: str | int) -> Space:
     return space
 
 
-def get_space(user: User | None, ref: str | int, action: Action = Action.READ) -> Space:
+def get_space(
+    user: User | None, ref: str | int, action: Action = Action.READ, *, writing: bool | None = None
+) -> Space:
     space = find_space(ref)
-    require(user, space, action)
+    require(user, space, action, writing=writing)
     return space
 
 

@@ -35,6 +35,10 @@ REJECTED = (
     "WebP), documents bureautiques (Word, Excel, PowerPoint, LibreOffice) et textes "
     "(TXT, Markdown, CSV)."
 )
+NOT_UTF8 = (
+    "Ce type de fichier n'est pas accepté : un fichier texte (TXT, Markdown, CSV) doit être "
+    "enregistré en UTF-8 (dans le tableur : « CSV UTF-8 »)."
+)
 #: what the file picker offers; the content check below is what actually decides.
 ACCEPT = (
     ".pdf,.png,.jpg,.jpeg,.gif,.webp,.docx,.xlsx,.pptx,.odt,.ods,.odp,.doc,.xls,.ppt,"
@@ -134,19 +138,23 @@ def _ole_type(path: Path) -> str | None:
     return None
 
 
+def _ooxml_type(names: list[str]) -> str | None:
+    # Macros are the usual way an office file carries malware: not in a shared space.
+    if "[Content_Types].xml" not in names or any(n.endswith("vbaProject.bin") for n in names):
+        return None
+    found = {ext for folder, ext in _OOXML_FOLDERS if any(n.startswith(folder) for n in names)}
+    return found.pop() if len(found) == 1 else None
+
+
 def _zip_type(path: Path) -> str | None:
     try:
         with zipfile.ZipFile(path) as archive:
             names = archive.namelist()
-            if "mimetype" in names:
-                with archive.open("mimetype") as entry:
-                    declared = entry.read(100).decode("ascii", "replace").strip()
-                return _ODF_MIMETYPES.get(declared)
-            # Macros are the usual way an office file carries malware: not in a shared space.
-            if "[Content_Types].xml" not in names or any(n.endswith("vbaProject.bin") for n in names):
-                return None
-            found = {ext for folder, ext in _OOXML_FOLDERS if any(n.startswith(folder) for n in names)}
-            return found.pop() if len(found) == 1 else None
+            if "mimetype" not in names:
+                return _ooxml_type(names)
+            with archive.open("mimetype") as entry:
+                declared = entry.read(100).decode("ascii", "replace").strip()
+            return _ODF_MIMETYPES.get(declared)
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
         return None
 
@@ -167,7 +175,8 @@ def _is_plain_text(path: Path) -> bool:
             first = False
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        return False
+        # Text without NUL bytes that is not UTF-8: most likely a CSV saved by Excel.
+        raise ValidationError(NOT_UTF8, field="file") from None
     return True
 
 

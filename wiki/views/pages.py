@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -88,6 +88,15 @@ def edit(space_ref: str, slug: str):
     return redirect(_page_url(page))
 
 
+@bp.post("/p/<slug>/apercu")
+def preview(space_ref: str, slug: str):
+    """The live editor's preview: Markdown → sanitized HTML, rendered like the page view."""
+    space, _page_obj, _moved = _page(space_ref, slug)
+    data = request.get_json(silent=True) or {}
+    markdown = str(data.get("markdown", ""))[: pages.MARKDOWN_MAX]
+    return jsonify(html=str(render_text(space, markdown).html))
+
+
 @bp.route("/p/<slug>/deplacer", methods=["GET", "POST"])
 @login_required
 def move(space_ref: str, slug: str):
@@ -112,7 +121,7 @@ def delete(space_ref: str, slug: str):
 @bp.get("/corbeille")
 @login_required
 def trash(space_ref: str):
-    space = spaces.get_space(current_user, space_ref, Action.MANAGE)
+    space = spaces.get_space(current_user, space_ref, Action.MANAGE, writing=False)
     return render_template("pages/trash.html", space=space, pages=pages.trash(current_user, space))
 
 

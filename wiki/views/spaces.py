@@ -88,7 +88,7 @@ def settings(space_ref: str):
 @bp.get("/s/<space_ref>/membres")
 @login_required
 def members(space_ref: str):
-    space = spaces.get_space(current_user, space_ref, Action.MANAGE)
+    space = spaces.get_space(current_user, space_ref, Action.MANAGE, writing=False)
     return render_template(
         "spaces/members.html",
         space=space,

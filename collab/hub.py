@@ -1,0 +1,282 @@
+"""The live-editing service: who is connected, which rooms are open, what gets stored and sent.
+
+Coalescing: a handler only applies an update to the room's ``Doc`` (which validates it) and
+queues it. One flusher thread wakes up, waits ``COLLAB_COALESCE_MS`` for the burst to gather,
+then per room appends the queued updates to the log in one transaction and broadcasts them
+merged into a single update. Under load a cycle takes longer, so batches grow by themselves:
+100 people typing make ~500 updates/s, but each client receives a bounded number of messages
+per second instead of 500 (a relay without coalescing falls behind without bound there).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pycrdt import merge_updates
+
+from wiki.errors import CercleError, NotFound, PayloadTooLarge, PermissionDenied
+from wiki.models import Page, User
+from wiki.permissions import Action, require
+
+from . import protocol
+from .rooms import Room, RoomRegistry, load_room
+from .store import UpdateStore
+
+log = logging.getLogger(__name__)
+NAMESPACE = "/collab"
+AWARENESS_MAX = 64 * 1024
+
+#: ``emit(event, args, to, skip_sid)``: the transport (Flask-SocketIO) seen from the hub.
+Emitter = Callable[[str, tuple[Any, ...], str, str | None], None]
+
+
+@dataclass(frozen=True)
+class Settings:
+    coalesce_s: float = 0.004
+    max_update_bytes: int = 2 * 1024 * 1024
+    permission_ttl_s: float = 2.0
+    writeback_s: float = 0.5
+    snapshot_idle_s: float = 30.0
+    release_s: float = 60.0
+    compact_every: int = 500
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Settings:
+        """From the app config, else the environment (``COLLAB_*``), else the defaults."""
+
+        def get(key: str, default: float) -> float:
+            return float(config.get(key, os.environ.get(key, default)))
+
+        return cls(
+            coalesce_s=get("COLLAB_COALESCE_MS", 4) / 1000,
+            max_update_bytes=int(get("COLLAB_MAX_UPDATE_BYTES", 2 * 1024 * 1024)),
+            permission_ttl_s=get("COLLAB_PERMISSION_TTL", 2.0),
+            writeback_s=get("COLLAB_WRITEBACK_SECONDS", 0.5),
+            snapshot_idle_s=get("COLLAB_SNAPSHOT_IDLE_SECONDS", 30),
+            release_s=get("COLLAB_RELEASE_SECONDS", 60),
+            compact_every=int(get("COLLAB_COMPACT_EVERY", 500)),
+        )
+
+
+@dataclass
+class Access:
+    writable: bool
+    checked_at: float
+    denial: CercleError | None = None
+
+
+@dataclass
+class Client:
+    sid: str
+    user_id: int
+    name: str
+    pages: dict[int, Access] = field(default_factory=dict)
+
+
+def room_name(page_id: int) -> str:
+    return f"page:{page_id}"
+
+
+def check_write(user: User | None, page: Page) -> Access:
+    try:
+        require(user, page.space, Action.EDIT)
+    except CercleError as error:
+        return Access(False, time.monotonic(), error)
+    return Access(True, time.monotonic())
+
+
+class CollabHub:
+    def __init__(self, store: UpdateStore, emit: Emitter, settings: Settings) -> None:
+        self.store = store
+        self.settings = settings
+        self.registry = RoomRegistry()
+        self.clients: dict[str, Client] = {}
+        self._emit = emit
+        self._wake = threading.Event()
+        self.stopped = threading.Event()
+
+    # --- connections -------------------------------------------------------------------------
+
+    def connect(self, sid: str, user: User) -> None:
+        self.clients[sid] = Client(sid, user.id, user.name)
+
+    def disconnect(self, sid: str) -> list[int]:
+        client = self.clients.pop(sid, None)
+        pages = list(client.pages) if client else []
+        for page_id in pages:
+            self._forget(sid, page_id)
+        return pages
+
+    def client(self, sid: str) -> Client:
+        client = self.clients.get(sid)
+        if client is None:
+            raise PermissionDenied("Connexion inconnue : reconnectez-vous.")
+        return client
+
+    def open_room(self, page: Page) -> Room:
+        return self.registry.get_or_create(
+            page.id, lambda page_id: load_room(page_id, page.markdown, self.store)
+        )
+
+    def join(self, sid: str, user: User, page: Page) -> Room:
+        """Enter a page's room (READ checked by the caller); sends step 1 and presence."""
+        client = self.client(sid)
+        access = check_write(user, page)
+        room = self.open_room(page)
+        with room.lock:
+            room.sids.setdefault(sid, set())
+            room.empty_since = None
+        client.pages[page.id] = access
+        self.flush(room)  # what we are about to send is stored first
+        with room.lock:
+            step1 = protocol.sync_step1(room.doc)
+            ids = [i for i in room.awareness.states if i in room.awareness.meta]
+            presence = room.awareness.encode_awareness_update(ids) if ids else None
+        self._emit("yjs", (page.id, step1), sid, None)
+        if presence:
+            self._emit("yjs", (page.id, protocol.awareness_message(presence)), sid, None)
+        return room
+
+    def leave(self, sid: str, page_id: int) -> None:
+        client = self.clients.get(sid)
+        if client is not None:
+            client.pages.pop(page_id, None)
+        self._forget(sid, page_id)
+
+    def _forget(self, sid: str, page_id: int) -> None:
+        room = self.registry.get(page_id)
+        if room is None:
+            return
+        with room.lock:
+            ids = room.sids.pop(sid, set())
+            live = [i for i in ids if i in room.awareness.states]
+            room.awareness.remove_awareness_states(live, "server")
+            room.pending_awareness |= {i for i in ids if i in room.awareness.meta}
+            if not room.sids:
+                room.empty_since = time.monotonic()
+        self.wake()
+
+    # --- messages ----------------------------------------------------------------------------
+
+    def receive(self, sid: str, page_id: int, data: bytes, recheck: Callable[[], Access]) -> None:
+        """One binary y-websocket message from ``sid`` for ``page_id``; ``recheck`` reads the
+        write permission again from the database (done at most every ``permission_ttl_s``)."""
+        client = self.client(sid)
+        access = client.pages.get(page_id)
+        room = self.registry.get(page_id)
+        if access is None or room is None:
+            raise NotFound("Rejoignez la page avant d'envoyer des modifications.")
+        if len(data) > self.settings.max_update_bytes:
+            raise PayloadTooLarge("Modification trop volumineuse : elle est refusée.")
+        message = protocol.parse(data)
+        if message.kind == protocol.YMessageType.AWARENESS:
+            self._awareness(client, room, message.payload)
+        elif message.step == protocol.YSyncMessageType.SYNC_STEP1:
+            self.flush(room)
+            with room.lock:
+                reply = protocol.sync_step2(room.doc, message.payload)
+            self._emit("yjs", (page_id, reply), sid, None)
+        else:
+            self._update(client, room, message, recheck)
+
+    def _update(
+        self, client: Client, room: Room, message: protocol.Message, recheck: Callable[[], Access]
+    ) -> None:
+        if not self._writable(client, room.page_id, recheck):
+            if message.step == protocol.YSyncMessageType.SYNC_STEP2:
+                return  # a reader answering our step 1: nothing to take from it
+            denial = client.pages[room.page_id].denial
+            raise denial or PermissionDenied("Vous ne pouvez pas modifier cette page.")
+        if message.payload == protocol.EMPTY_UPDATE:
+            return
+        room.apply_update(client.sid, message.payload, client.user_id)
+        self.wake()
+
+    def _writable(self, client: Client, page_id: int, recheck: Callable[[], Access]) -> bool:
+        access = client.pages[page_id]
+        if time.monotonic() - access.checked_at > self.settings.permission_ttl_s:
+            access = client.pages[page_id] = recheck()
+        return access.writable
+
+    def _awareness(self, client: Client, room: Room, payload: bytes) -> None:
+        if len(payload) > AWARENESS_MAX:
+            raise PayloadTooLarge("Information de présence trop volumineuse.")
+        ids = protocol.awareness_client_ids(payload)
+        with room.lock:
+            try:
+                room.awareness.apply_awareness_update(payload, client.sid)
+            except (ValueError, UnicodeDecodeError) as error:
+                raise protocol.ProtocolError("Information de présence illisible.") from error
+            for client_id in ids:
+                state = room.awareness.states.get(client_id)
+                if isinstance(state, dict) and isinstance(state.get("user"), dict):
+                    state["user"]["name"] = client.name  # nobody types under another's name
+            room.sids.setdefault(client.sid, set()).update(ids)
+            room.pending_awareness.update(ids)
+        self.wake()
+
+    def apply_text(self, page: Page, markdown: str, user: User | None) -> bool:
+        """wiki → live document (save, restore, API PUT): a diff, stored and broadcast."""
+        room = self.registry.get(page.id)
+        if room is None and not self.store.has_updates(page.id):
+            return False  # never opened live: the page's Markdown is the whole truth
+        room = room or self.open_room(page)
+        changed = room.apply_text(markdown, user.id if user else None)
+        self.flush(room)
+        return changed
+
+    # --- flushing ----------------------------------------------------------------------------
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def flush(self, room: Room) -> None:
+        """Store the room's queued updates in one transaction, then broadcast them merged."""
+        with room.flush_lock:
+            pending, aware = room.take_pending()
+            if pending:
+                self._store_and_send(room, pending)
+            if aware:
+                with room.lock:
+                    known = [i for i in aware if i in room.awareness.meta]
+                    payload = room.awareness.encode_awareness_update(known)
+                message = protocol.awareness_message(payload)
+                self._emit("yjs", (room.page_id, message), room_name(room.page_id), None)
+
+    def _store_and_send(self, room: Room, pending: list[tuple[str | None, bytes]]) -> None:
+        updates = [u for _, u in pending]
+        try:
+            room.last_row_id = self.store.append(room.page_id, updates)
+        except Exception:
+            log.exception("Écriture du journal impossible (page %s) ; nouvel essai", room.page_id)
+            with room.lock:
+                room.pending[:0] = pending
+            time.sleep(0.2)
+            self.wake()
+            return
+        room.rows_since_compact += len(updates)
+        merged = updates[0] if len(updates) == 1 else merge_updates(*updates)
+        senders = {sid for sid, _ in pending}
+        skip = next(iter(senders)) if len(senders) == 1 else None
+        message = protocol.update_message(merged)
+        self._emit("yjs", (room.page_id, message), room_name(room.page_id), skip)
+
+    def flush_loop(self) -> None:
+        while not self.stopped.is_set():
+            if not self._wake.wait(0.5):
+                continue
+            self._wake.clear()
+            if self.settings.coalesce_s > 0:
+                time.sleep(self.settings.coalesce_s)
+            for room in self.registry.all():
+                if room.pending or room.pending_awareness:
+                    try:
+                        self.flush(room)
+                    except Exception:
+                        log.exception("Diffusion impossible (page %s)", room.page_id)

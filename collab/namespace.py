@@ -1,0 +1,117 @@
+"""Socket.IO handlers of ``/collab``: authenticate on connect, join/leave, relay ``yjs``.
+
+Thin: parse → one hub call. Domain errors become an ``error`` event ``{code, message}`` (and
+the ack of the call, when the client asked for one) in ``_mapped_errors``, the one place.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import socket
+import time
+from collections.abc import Callable
+from typing import Any
+
+from flask import request
+from flask_login import current_user
+from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room, leave_room
+
+from wiki import accounts, pages
+from wiki.db import db
+from wiki.errors import CercleError, NotFound, ValidationError
+from wiki.models import Page, User
+
+from .hub import Access, CollabHub, check_write, room_name
+
+log = logging.getLogger(__name__)
+
+
+def _mapped_errors(handler: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(handler)
+    def wrapper(self: CollabNamespace, *args: Any) -> Any:
+        try:
+            return handler(self, *args)
+        except CercleError as error:
+            db.session.rollback()
+            payload = {"code": error.code, "message": error.message}
+            log.info("Refusé à %s : %s", request.sid, error.code)
+            emit("error", payload)
+            return {"ok": False, "error": payload}
+
+    return wrapper
+
+
+def _page_id(value: Any) -> int:
+    if isinstance(value, dict):
+        value = value.get("page_id")
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValidationError("Identifiant de page attendu : {\"page_id\": <nombre>}.")
+    return value
+
+
+def _user(auth: Any) -> User | None:
+    token = auth.get("token") if isinstance(auth, dict) else None
+    if isinstance(token, str) and token:
+        return accounts.user_for_token(token)
+    if current_user and current_user.is_authenticated:
+        return current_user._get_current_object()
+    return None
+
+
+def _no_delay(environ: dict[str, Any]) -> None:
+    """A binary Socket.IO event is two WebSocket frames; with Nagle's algorithm the second
+    waits for the peer's delayed ACK (up to 40 ms). Measured: p99 109 ms → see bench."""
+    sock = environ.get("werkzeug.socket") or environ.get("gunicorn.socket")
+    if isinstance(sock, socket.socket) and sock.family in (socket.AF_INET, socket.AF_INET6):
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
+def _recheck(user_id: int, page_id: int) -> Access:
+    user, page = db.session.get(User, user_id), db.session.get(Page, page_id)
+    if user is None or page is None or page.is_deleted:
+        return Access(False, time.monotonic(), NotFound("Cette page n'existe plus."))
+    return check_write(user, page)
+
+
+class CollabNamespace(Namespace):
+    def __init__(self, namespace: str, hub: CollabHub, on_connect: Callable[[], None]) -> None:
+        super().__init__(namespace)
+        self.hub = hub
+        self._started = on_connect
+
+    def on_connect(self, auth: Any = None) -> None:
+        user = _user(auth)
+        if user is None:
+            raise ConnectionRefusedError("Connectez-vous (session ou jeton d'API) pour co-écrire.")
+        self._started()
+        _no_delay(request.environ)
+        self.hub.connect(request.sid, user)
+
+    def on_disconnect(self, *_args: Any) -> None:
+        self.hub.disconnect(request.sid)
+
+    @_mapped_errors
+    def on_join(self, data: Any) -> dict[str, Any]:
+        client = self.hub.client(request.sid)
+        user = db.session.get(User, client.user_id)
+        page = pages.get_page(user, _page_id(data))  # READ permission
+        join_room(room_name(page.id))
+        self.hub.join(request.sid, user, page)
+        writable = self.hub.clients[request.sid].pages[page.id].writable
+        return {"ok": True, "page_id": page.id, "writable": writable}
+
+    @_mapped_errors
+    def on_leave(self, data: Any) -> dict[str, Any]:
+        page_id = _page_id(data)
+        leave_room(room_name(page_id))
+        self.hub.leave(request.sid, page_id)
+        return {"ok": True}
+
+    @_mapped_errors
+    def on_yjs(self, page_id: Any, data: Any = None) -> None:
+        page_id = _page_id(page_id)
+        if not isinstance(data, bytes | bytearray):
+            raise ValidationError("Message Yjs binaire attendu.")
+        user_id = self.hub.client(request.sid).user_id
+        self.hub.receive(request.sid, page_id, bytes(data), lambda: _recheck(user_id, page_id))

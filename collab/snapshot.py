@@ -1,0 +1,110 @@
+"""Housekeeping of open rooms: the live text back into the page, revisions, compaction, release.
+
+- ``Page.markdown`` follows the live text within ``COLLAB_WRITEBACK_SECONDS`` (no revision),
+  so the page view, its HTML and the API read what people see in the editor.
+- A revision is taken after ``COLLAB_SNAPSHOT_IDLE_SECONDS`` without typing, and as soon as
+  the last person leaves, credited to everyone who typed since the previous one.
+- The update log is compacted into one row every ``COLLAB_COMPACT_EVERY`` updates and when
+  a room is released, ``COLLAB_RELEASE_SECONDS`` after its last client left.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from flask import Flask
+
+from wiki import pages
+from wiki.db import db
+
+from .hub import CollabHub
+from .rooms import Room
+
+log = logging.getLogger(__name__)
+PERIOD_S = 0.2
+
+
+class Housekeeper:
+    def __init__(self, app: Flask, hub: CollabHub) -> None:
+        self.app = app
+        self.hub = hub
+        self._last_writeback: dict[int, float] = {}
+
+    def run(self) -> None:
+        while not self.hub.stopped.wait(PERIOD_S):
+            self.tick()
+
+    def tick(self, now: float | None = None, force: bool = False) -> None:
+        now = time.monotonic() if now is None else now
+        for room in self.hub.registry.all():
+            try:
+                with self.app.app_context():
+                    self._tend(room, now, force)
+            except Exception:
+                log.exception("Entretien impossible (page %s)", room.page_id)
+
+    def _tend(self, room: Room, now: float, force: bool) -> None:
+        s = self.hub.settings
+        idle = now - room.changed_at
+        last = self._last_writeback.get(room.page_id, 0.0)
+        due = force or idle >= s.writeback_s / 2 or now - last >= s.writeback_s
+        if not room.written_back and due:
+            self.write_back(room, now)
+        empty = not room.sids
+        if not room.snapshotted and (force or empty or idle >= s.snapshot_idle_s):
+            self.snapshot(room)
+        if room.rows_since_compact >= s.compact_every:
+            self.compact(room)
+        if empty and room.empty_since is not None and now - room.empty_since >= s.release_s:
+            self.release(room)
+
+    def write_back(self, room: Room, now: float) -> None:
+        self.hub.flush(room)
+        with room.lock:
+            text, room.written_back = room.content(), True
+        self._last_writeback[room.page_id] = now
+        try:
+            pages.set_live_text(room.page_id, text)
+        except Exception:
+            db.session.rollback()
+            room.written_back = False
+            raise
+
+    def snapshot(self, room: Room) -> None:
+        self.hub.flush(room)
+        with room.lock:
+            text, authors = room.content(), sorted(room.authors)
+            room.snapshotted, room.written_back = True, True
+            room.authors.clear()
+        try:
+            revision = pages.save_live_revision(room.page_id, text, authors)
+        except Exception:
+            db.session.rollback()
+            with room.lock:
+                room.authors.update(authors)
+                room.snapshotted = room.written_back = False
+            raise
+        if revision is not None:
+            log.info("Page %s : version %s", room.page_id, revision.number)
+
+    def compact(self, room: Room) -> None:
+        with room.flush_lock:
+            if room.pending:
+                return  # the next tick compacts, after the flusher stored them
+            with room.lock:
+                state = room.doc.get_update()
+            room.last_row_id = self.hub.store.compact(room.page_id, state, room.last_row_id)
+            room.rows_since_compact = 1
+
+    def release(self, room: Room) -> None:
+        with room.lock:
+            if room.sids:
+                return
+            self.hub.registry.remove(room)
+        self.hub.flush(room)
+        if not room.snapshotted:
+            self.snapshot(room)
+        if room.rows_since_compact > 1:
+            self.compact(room)
+        self._last_writeback.pop(room.page_id, None)

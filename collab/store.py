@@ -1,0 +1,134 @@
+"""The update log of live documents: append before broadcasting, load, compact.
+
+``UpdateStore`` is the seam; ``SqlUpdateStore`` writes to the wiki's database (its own short
+sessions, never the request's), ``MemoryUpdateStore`` is the in-tree fake for unit tests.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import Protocol
+
+from sqlalchemy import Engine, delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from wiki.models import CollabSeed, CollabUpdate
+
+
+class UpdateStore(Protocol):
+    def load(self, page_id: int) -> tuple[list[bytes], int]:
+        """Every stored update of the page in order, and the id of the last one (0 if none)."""
+        ...
+
+    def append(self, page_id: int, updates: Sequence[bytes]) -> int:
+        """Store ``updates`` in one transaction; returns the id of the last row."""
+        ...
+
+    def seed(self, page_id: int, update: bytes) -> bool:
+        """Store the seed update once; False if another process seeded the page first."""
+        ...
+
+    def compact(self, page_id: int, state: bytes, up_to: int) -> int:
+        """Replace rows ``<= up_to`` by ``state`` in one transaction; returns the new row id."""
+        ...
+
+    def has_updates(self, page_id: int) -> bool: ...
+
+
+class SqlUpdateStore:
+    def __init__(self, engine: Engine) -> None:
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    def _session(self) -> Session:
+        return self._sessions()
+
+    def load(self, page_id: int) -> tuple[list[bytes], int]:
+        with self._session() as session:
+            rows = session.execute(
+                select(CollabUpdate.id, CollabUpdate.data)
+                .where(CollabUpdate.page_id == page_id)
+                .order_by(CollabUpdate.id)
+            ).all()
+        return [bytes(r.data) for r in rows], (rows[-1].id if rows else 0)
+
+    def append(self, page_id: int, updates: Sequence[bytes]) -> int:
+        with self._session() as session, session.begin():
+            rows = [CollabUpdate(page_id=page_id, data=u) for u in updates]
+            session.add_all(rows)
+            session.flush()
+            return rows[-1].id
+
+    def seed(self, page_id: int, update: bytes) -> bool:
+        try:
+            with self._session() as session, session.begin():
+                session.add(CollabSeed(page_id=page_id))
+                session.flush()
+                session.add(CollabUpdate(page_id=page_id, data=update))
+        except IntegrityError:
+            return False
+        return True
+
+    def compact(self, page_id: int, state: bytes, up_to: int) -> int:
+        with self._session() as session, session.begin():
+            row = CollabUpdate(page_id=page_id, data=state)
+            session.add(row)
+            session.flush()
+            session.execute(
+                delete(CollabUpdate).where(
+                    CollabUpdate.page_id == page_id, CollabUpdate.id <= up_to
+                )
+            )
+            return row.id
+
+    def has_updates(self, page_id: int) -> bool:
+        with self._session() as session:
+            count = session.scalar(
+                select(func.count())
+                .select_from(CollabUpdate)
+                .where(CollabUpdate.page_id == page_id)
+            )
+        return bool(count)
+
+
+class MemoryUpdateStore:
+    """Same contract, in a dict: for unit tests."""
+
+    def __init__(self) -> None:
+        self.rows: dict[int, list[tuple[int, bytes]]] = {}
+        self.seeded: set[int] = set()
+        self._next = 1
+        self._lock = threading.Lock()
+
+    def _add(self, page_id: int, data: bytes) -> int:
+        row_id, self._next = self._next, self._next + 1
+        self.rows.setdefault(page_id, []).append((row_id, data))
+        return row_id
+
+    def load(self, page_id: int) -> tuple[list[bytes], int]:
+        with self._lock:
+            rows = list(self.rows.get(page_id, []))
+        return [d for _, d in rows], (rows[-1][0] if rows else 0)
+
+    def append(self, page_id: int, updates: Sequence[bytes]) -> int:
+        with self._lock:
+            return [self._add(page_id, u) for u in updates][-1]
+
+    def seed(self, page_id: int, update: bytes) -> bool:
+        with self._lock:
+            if page_id in self.seeded:
+                return False
+            self.seeded.add(page_id)
+            self._add(page_id, update)
+            return True
+
+    def compact(self, page_id: int, state: bytes, up_to: int) -> int:
+        with self._lock:
+            kept = [(i, d) for i, d in self.rows.get(page_id, []) if i > up_to]
+            self.rows[page_id] = kept
+            return self._add(page_id, state)
+
+    def has_updates(self, page_id: int) -> bool:
+        with self._lock:
+            return bool(self.rows.get(page_id))

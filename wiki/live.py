@@ -1,0 +1,32 @@
+"""Seam between the domain and live co-editing; ``collab`` registers itself here at init.
+
+``wiki`` never imports ``collab``: when a page is open in the live editor, a save, a restore
+or an API ``PUT`` hands its new text to the registered applier, which turns it into a Yjs
+change of the room's document, stores it and broadcasts it to every editor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from flask import Flask, current_app, has_app_context
+
+if TYPE_CHECKING:
+    from .models import Page, User
+
+#: ``(page, markdown, user) -> bool``: True when the live document took the change.
+TextApplier = Callable[["Page", str, "User | None"], bool]
+EXTENSION_KEY = "cercle.live"
+
+
+def register(app: Flask, applier: TextApplier) -> None:
+    app.extensions[EXTENSION_KEY] = applier
+
+
+def apply_text(page: Page, markdown: str, user: User | None) -> bool:
+    """Give ``markdown`` to the live document of ``page`` (if live editing is set up)."""
+    if not has_app_context():
+        return False
+    applier = current_app.extensions.get(EXTENSION_KEY)
+    return bool(applier and applier(page, markdown, user))

@@ -1,0 +1,280 @@
+"""The resource area of a space: files and links, with tags, added by its members.
+
+Files are checked and stored by ``wiki.uploads``; limits and the upload folder are
+passed in by the caller (the view reads them from the app config), so this module
+never touches the request.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import BinaryIO
+from urllib.parse import urlsplit
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from . import events, uploads
+from .db import db
+from .errors import NotFound, PayloadTooLarge, ValidationError
+from .models import TITLE_MAX, Resource, ResourceTag, Space, User
+from .permissions import Action, allowed, require
+from .spaces import DESCRIPTION_MAX, clean_title
+
+log = logging.getLogger(__name__)
+
+TAG_MAX = 40
+TAGS_MAX = 10
+URL_MAX = 2000
+KINDS = ("file", "image", "link")
+_URL_FORBIDDEN = re.compile(r"[\s\x00-\x1f\x7f]")
+
+
+# --- input checks ---------------------------------------------------------------
+
+
+def normalize_tag(tag: str) -> str:
+    """``"  #Statuts  SCOP "`` → ``"statuts scop"``."""
+    return " ".join(str(tag).split()).lstrip("#").strip().lower()
+
+
+def parse_tags(tags: str | list[str] | None) -> list[str]:
+    """``"Statuts, SCIC ,statuts"`` → ``["statuts", "scic"]`` (lowercase, trimmed, unique)."""
+    items = tags.split(",") if isinstance(tags, str) else list(tags or [])
+    cleaned = dict.fromkeys(tag for tag in map(normalize_tag, items) if tag)
+    for tag in cleaned:
+        if len(tag) > TAG_MAX:
+            raise ValidationError(
+                f"L'étiquette « {tag[:20]}… » dépasse {TAG_MAX} caractères.", field="tags"
+            )
+    if len(cleaned) > TAGS_MAX:
+        raise ValidationError(f"{TAGS_MAX} étiquettes au plus par ressource.", field="tags")
+    return list(cleaned)
+
+
+def _clean_description(description: str) -> str:
+    description = (description or "").replace("\r\n", "\n").replace("\x00", "").strip()
+    if len(description) > DESCRIPTION_MAX:
+        raise ValidationError(
+            f"La description dépasse {DESCRIPTION_MAX} caractères.", field="description"
+        )
+    return description
+
+
+def clean_url(url: str) -> str:
+    """An absolute http(s) address, or ``ValidationError`` (no javascript:, data:, ftp:…)."""
+    url = (url or "").strip()
+    if not url:
+        raise ValidationError("L'adresse du lien est obligatoire.", field="url")
+    if len(url) > URL_MAX:
+        raise ValidationError(f"L'adresse dépasse {URL_MAX} caractères.", field="url")
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        parts = None
+    if (
+        parts is None
+        or parts.scheme.lower() not in ("http", "https")
+        or not parts.hostname
+        or _URL_FORBIDDEN.search(url)
+    ):
+        raise ValidationError(
+            "Adresse invalide : elle doit commencer par https:// ou http://.", field="url"
+        )
+    return url
+
+
+def _default_title(filename: str) -> str:
+    stem = filename.rsplit(".", 1)[0] if "." in filename.lstrip(".") else filename
+    return stem.strip()[:TITLE_MAX] or "Fichier sans titre"
+
+
+# --- writing ----------------------------------------------------------------------
+
+
+def space_usage(space: Space) -> int:
+    """Bytes the files of ``space`` take."""
+    return db.session.scalar(
+        select(func.coalesce(func.sum(Resource.size), 0)).where(Resource.space_id == space.id)
+    ) or 0
+
+
+def _check_quota(space: Space, size: int) -> None:
+    # Two uploads at the same instant may both pass; the quota is a guide, not a lock.
+    if space_usage(space) + size > space.quota_bytes:
+        raise PayloadTooLarge(
+            "L'espace a atteint sa place maximale pour les fichiers : supprimez des fichiers "
+            "devenus inutiles ou demandez à l'animateur·rice d'agrandir l'espace.",
+            field="file",
+        )
+
+
+def _save(resource: Resource, tags: list[str], on_failure: Path | None = None) -> Resource:
+    resource.tags = [ResourceTag(tag=tag) for tag in tags]
+    db.session.add(resource)
+    try:
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        if on_failure is not None:
+            on_failure.unlink(missing_ok=True)
+        raise
+    log.info("resource %s added to space %s (%s)", resource.id, resource.space_id, resource.kind)
+    events.resource_saved.send(resource)
+    return resource
+
+
+def add_file(
+    user: User,
+    space: Space,
+    *,
+    filename: str,
+    stream: BinaryIO,
+    title: str,
+    description: str = "",
+    tags: str | list[str] = "",
+    max_bytes: int,
+    upload_dir: Path,
+) -> Resource:
+    """Check, store and record an uploaded file; nothing stays behind on refusal."""
+    require(user, space, Action.EDIT)
+    display_name = uploads.clean_filename(filename)
+    title = clean_title(title or _default_title(display_name))
+    description, tag_list = _clean_description(description), parse_tags(tags)
+    folder = Path(upload_dir) / str(space.id)
+    pending = uploads.receive(stream, folder, filename=display_name, max_bytes=max_bytes)
+    try:
+        _check_quota(space, pending.size)
+        stored_name = pending.keep()
+    except BaseException:
+        pending.discard()
+        raise
+    resource = Resource(
+        space_id=space.id, kind="file", title=title, description=description,
+        stored_name=stored_name, filename=display_name, mime_type=pending.file_type.mime_type,
+        size=pending.size, author_id=user.id,
+    )
+    return _save(resource, tag_list, on_failure=folder / stored_name)
+
+
+def add_link(
+    user: User,
+    space: Space,
+    *,
+    url: str,
+    title: str,
+    description: str = "",
+    tags: str | list[str] = "",
+) -> Resource:
+    """Record a link; without a title, the site's address stands in for it."""
+    require(user, space, Action.EDIT)
+    url = clean_url(url)
+    title = clean_title(title or (urlsplit(url).hostname or url))
+    resource = Resource(
+        space_id=space.id, kind="link", title=title, description=_clean_description(description),
+        url=url, author_id=user.id,
+    )
+    return _save(resource, parse_tags(tags))
+
+
+def may_delete(user: User | None, resource: Resource, space: Space) -> bool:
+    """Facilitators delete any resource, members who may edit delete their own."""
+    if space.is_archived or user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if allowed(user, space, Action.MANAGE):
+        return True
+    return resource.author_id == user.id and allowed(user, space, Action.EDIT)
+
+
+def delete_resource(user: User, resource: Resource, upload_dir: Path) -> None:
+    """Remove the row, then the file (a failed commit must not lose the file)."""
+    space = db.session.get(Space, resource.space_id)
+    if space is None:
+        raise NotFound("Cette ressource n'existe pas ou vous n'y avez pas accès.")
+    own = user is not None and resource.author_id == getattr(user, "id", None)
+    require(user, space, Action.EDIT if own else Action.MANAGE)
+    path = file_path(resource, upload_dir) if resource.kind == "file" else None
+    db.session.delete(resource)
+    db.session.commit()
+    if path is not None:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            log.warning("could not remove %s", path, exc_info=True)
+    log.info("resource %s deleted from space %s", resource.id, space.id)
+    events.resource_deleted.send(resource)
+
+
+# --- reading ----------------------------------------------------------------------
+
+
+def _filtered(query: Select[tuple[Resource]], tag: str | None, kind: str | None):
+    if tag:
+        tagged = select(ResourceTag.resource_id).where(ResourceTag.tag == tag)
+        query = query.where(Resource.id.in_(tagged))
+    if kind == "link":
+        query = query.where(Resource.kind == "link")
+    elif kind == "image":
+        query = query.where(Resource.kind == "file", Resource.mime_type.like("image/%"))
+    elif kind == "file":
+        query = query.where(Resource.kind == "file", ~Resource.mime_type.like("image/%"))
+    return query
+
+
+def list_resources(
+    user: User | None, space: Space, *, tag: str | None = None, kind: str | None = None
+) -> list[Resource]:
+    """Resources of ``space``, newest first.
+
+    ``kind`` is ``"file"`` (documents: every file that is not an image), ``"image"``
+    or ``"link"``; ``tag`` is normalised like the tags themselves.
+    """
+    require(user, space, Action.READ)
+    if kind and kind not in KINDS:
+        raise ValidationError("Type de ressource inconnu.", field="kind")
+    tag = normalize_tag(tag) if tag else None
+    query = (
+        select(Resource)
+        .where(Resource.space_id == space.id)
+        .options(selectinload(Resource.tags), joinedload(Resource.author))
+        .order_by(Resource.created_at.desc(), Resource.id.desc())
+    )
+    return list(db.session.scalars(_filtered(query, tag, kind)).unique())
+
+
+def get_resource(user: User | None, resource_id: int) -> Resource:
+    """The resource, if it exists and ``user`` may read its space; ``NotFound`` otherwise."""
+    resource = db.session.get(Resource, resource_id)
+    space = db.session.get(Space, resource.space_id) if resource is not None else None
+    if resource is None or space is None or not allowed(user, space, Action.READ):
+        raise NotFound("Cette ressource n'existe pas ou vous n'y avez pas accès.")
+    return resource
+
+
+def file_path(resource: Resource, upload_dir: Path) -> Path:
+    """Where the file of ``resource`` lives; only generated names ever reach the disk."""
+    if resource.kind != "file" or not resource.stored_name:
+        raise NotFound("Cette ressource n'a pas de fichier.")
+    try:
+        return uploads.stored_path(Path(upload_dir) / str(resource.space_id), resource.stored_name)
+    except ValueError:
+        raise NotFound("Ce fichier est introuvable.") from None
+
+
+def tags_of_space(space: Space) -> list[tuple[str, int]]:
+    """``(tag, number of resources)``, most used first."""
+    count = func.count(ResourceTag.id)
+    rows = db.session.execute(
+        select(ResourceTag.tag, count)
+        .join(Resource, Resource.id == ResourceTag.resource_id)
+        .where(Resource.space_id == space.id)
+        .group_by(ResourceTag.tag)
+        .order_by(count.desc(), ResourceTag.tag)
+    ).all()
+    return [(tag, n) for tag, n in rows]
+
+
+def is_image(resource: Resource) -> bool:
+    return resource.kind == "file" and (resource.mime_type or "") in uploads.INLINE_MIME_TYPES

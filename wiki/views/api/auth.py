@@ -1,0 +1,58 @@
+"""Who is calling: a Bearer token, or the browser session for reads only."""
+
+from __future__ import annotations
+
+from flask import g, request
+from flask_login import current_user
+
+from ... import accounts
+from ...errors import AuthenticationRequired
+from ...models import User
+
+PUBLIC_ENDPOINTS = frozenset({"api.openapi"})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _bearer_token() -> str | None:
+    header = request.headers.get("Authorization")
+    if header is None:
+        return None
+    scheme, _, token = header.strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthenticationRequired(
+            "En-tête d'authentification invalide : envoyez « Authorization: Bearer <jeton> »."
+        )
+    return token.strip()
+
+
+def _resolve_user() -> User:
+    token = _bearer_token()
+    if token is not None:
+        user = accounts.user_for_token(token)
+        if user is None:
+            raise AuthenticationRequired("Ce jeton d'API n'est pas valide ou a été révoqué.")
+        return user
+    if current_user.is_authenticated:
+        if request.method in SAFE_METHODS:
+            return current_user._get_current_object()
+        raise AuthenticationRequired(
+            "Les modifications par l'API demandent un jeton : « Authorization: Bearer <jeton> »."
+        )
+    raise AuthenticationRequired(
+        "Authentification requise : envoyez « Authorization: Bearer <jeton> »."
+    )
+
+
+def authenticate() -> None:
+    """``before_request`` of the API: every endpoint but the OpenAPI document needs a caller.
+
+    ``OPTIONS`` (which methods a URL accepts) reveals nothing and is answered to anyone.
+    """
+    if request.endpoint in PUBLIC_ENDPOINTS or request.method == "OPTIONS":
+        return
+    g.api_user = _resolve_user()
+
+
+def api_user() -> User:
+    """The caller of the current API request (set by :func:`authenticate`)."""
+    return g.api_user

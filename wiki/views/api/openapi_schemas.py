@@ -1,0 +1,233 @@
+"""Component schemas of the OpenAPI document (see ``openapi.py``); shapes of ``serializers``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...models import ROLES, TITLE_MAX, VISIBILITIES
+from ...pages import MARKDOWN_MAX, MESSAGE_MAX
+
+Json = dict[str, Any]
+
+
+def ref(name: str) -> Json:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+_string = {"type": "string"}
+_datetime = {"type": "string", "format": "date-time"}
+_nullable_id = {"type": ["integer", "null"], "minimum": 1}
+_user_ref = {
+    "type": ["object", "null"],
+    "properties": {"id": {"type": "integer"}, "name": _string},
+    "required": ["id", "name"],
+}
+
+SCHEMAS: Json = {
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {
+                    "code": {"type": "string", "examples": ["not_found", "invalid", "conflict"]},
+                    "message": {"type": "string", "description": "Message en français."},
+                },
+            }
+        },
+    },
+    "UserRef": _user_ref,
+    "Space": {
+        "type": "object",
+        "required": ["id", "slug", "title", "description", "starts_on", "ends_on",
+                     "visibility", "archived", "role"],
+        "properties": {
+            "id": {"type": "integer"},
+            "slug": _string,
+            "title": _string,
+            "description": _string,
+            "starts_on": {"type": ["string", "null"], "format": "date"},
+            "ends_on": {"type": ["string", "null"], "format": "date"},
+            "visibility": {"type": "string", "enum": list(VISIBILITIES)},
+            "archived": {"type": "boolean"},
+            "archived_at": {"type": ["string", "null"], "format": "date-time"},
+            "role": {"type": ["string", "null"], "enum": [*ROLES, None],
+                     "description": "Rôle de l'appelant·e dans l'espace (null : aucun)."},
+            "url": {"type": "string", "format": "uri"},
+            "created_at": _datetime,
+        },
+    },
+    "SpaceInput": {
+        "type": "object",
+        "required": ["title"],
+        "properties": {
+            "title": {"type": "string", "minLength": 1, "maxLength": TITLE_MAX},
+            "description": {"type": "string", "maxLength": 5000},
+            "starts_on": {"type": ["string", "null"], "format": "date"},
+            "ends_on": {"type": ["string", "null"], "format": "date"},
+            "visibility": {"type": "string", "enum": list(VISIBILITIES), "default": "members"},
+        },
+    },
+    "MemberInput": {
+        "type": "object",
+        "required": ["email", "role"],
+        "properties": {
+            "email": {"type": "string", "format": "email"},
+            "role": {"type": "string", "enum": list(ROLES)},
+        },
+    },
+    "Membership": {
+        "type": "object",
+        "required": ["user", "role", "space_id"],
+        "properties": {
+            "user": {
+                "type": "object",
+                "properties": {"id": {"type": "integer"}, "name": _string,
+                               "email": {"type": "string", "format": "email"}},
+            },
+            "role": {"type": "string", "enum": list(ROLES)},
+            "space_id": {"type": "integer"},
+        },
+    },
+    "PageSummary": {
+        "type": "object",
+        "required": ["id", "title", "slug", "parent_id", "revision"],
+        "properties": {
+            "id": {"type": "integer"},
+            "title": _string,
+            "slug": _string,
+            "parent_id": {"type": ["integer", "null"]},
+            "position": {"type": "integer"},
+            "revision": {"type": "integer", "description": "Numéro de la dernière version."},
+            "updated_at": _datetime,
+            "url": {"type": "string", "format": "uri"},
+        },
+    },
+    "Page": {
+        "allOf": [
+            ref("PageSummary"),
+            {
+                "type": "object",
+                "required": ["markdown", "html", "space"],
+                "properties": {
+                    "markdown": _string,
+                    "html": {"type": "string", "description": "HTML nettoyé, prêt à afficher."},
+                    "space": {"type": "object", "properties": {"id": {"type": "integer"},
+                                                               "slug": _string}},
+                    "created_at": _datetime,
+                },
+            },
+        ]
+    },
+    "PageInput": {
+        "type": "object",
+        "required": ["title"],
+        "properties": {
+            "title": {"type": "string", "minLength": 1, "maxLength": TITLE_MAX},
+            "markdown": {"type": "string", "maxLength": MARKDOWN_MAX, "default": ""},
+            "parent_id": _nullable_id,
+            "message": {"type": "string", "maxLength": MESSAGE_MAX},
+        },
+    },
+    "PageUpdate": {
+        "type": "object",
+        "description": "Au moins « markdown » ou « title ».",
+        "minProperties": 1,
+        "properties": {
+            "title": {"type": "string", "minLength": 1, "maxLength": TITLE_MAX},
+            "markdown": {"type": "string", "maxLength": MARKDOWN_MAX},
+            "message": {"type": "string", "maxLength": MESSAGE_MAX},
+            "base_revision": {
+                "type": ["integer", "null"], "minimum": 0,
+                "description": "Version de départ ; si la page a changé depuis : 409.",
+            },
+        },
+    },
+    "Revision": {
+        "type": "object",
+        "required": ["number", "title", "author", "message", "created_at"],
+        "properties": {
+            "number": {"type": "integer"},
+            "title": _string,
+            "author": ref("UserRef"),
+            "message": _string,
+            "created_at": _datetime,
+        },
+    },
+    "Resource": {
+        "type": "object",
+        "required": ["id", "kind", "title", "tags"],
+        "properties": {
+            "id": {"type": "integer"},
+            "space_id": {"type": "integer"},
+            "kind": {"type": "string", "enum": ["file", "link"]},
+            "title": _string,
+            "description": _string,
+            "tags": {"type": "array", "items": _string},
+            "url": {"type": ["string", "null"], "format": "uri",
+                    "description": "Adresse du lien (null pour un fichier)."},
+            "download_url": {"type": ["string", "null"], "format": "uri",
+                             "description": "Téléchargement du fichier (null pour un lien)."},
+            "filename": {"type": ["string", "null"]},
+            "mime_type": {"type": ["string", "null"]},
+            "size": {"type": "integer"},
+            "author": ref("UserRef"),
+            "created_at": _datetime,
+        },
+    },
+    "LinkInput": {
+        "type": "object",
+        "required": ["url"],
+        "properties": {
+            "url": {"type": "string", "format": "uri", "description": "Adresse http(s)."},
+            "title": {"type": "string", "maxLength": TITLE_MAX},
+            "description": {"type": "string"},
+            "tags": {"oneOf": [{"type": "string", "description": "Séparées par des virgules."},
+                               {"type": "array", "items": _string}]},
+        },
+    },
+    "FileUpload": {
+        "type": "object",
+        "required": ["file"],
+        "properties": {
+            "file": {"type": "string", "format": "binary"},
+            "title": {"type": "string", "maxLength": TITLE_MAX},
+            "description": {"type": "string"},
+            "tags": {"type": "string", "description": "Séparées par des virgules."},
+            "url": {"type": "string", "description": "Sans « file » : ajoute un lien."},
+        },
+    },
+    "SearchHit": {
+        "type": "object",
+        "required": ["kind", "id", "title", "space", "url", "excerpt"],
+        "properties": {
+            "kind": {"type": "string", "enum": ["page", "resource", "answer", "comment"]},
+            "id": {"type": "integer", "description": "Identifiant de la page, ressource …"},
+            "title": _string,
+            "space": {"type": "object", "properties": {
+                "id": {"type": "integer"}, "slug": _string, "title": _string,
+                "archived": {"type": "boolean"}}},
+            "url": {"type": "string", "format": "uri"},
+            "excerpt": {"type": "string", "description": (
+                "Extrait en HTML : texte échappé, mots trouvés entre <mark> et </mark>.")},
+            "tags": {"type": "array", "items": _string},
+            "score": {"type": "number"},
+        },
+    },
+    "SearchResults": {
+        "type": "object",
+        "required": ["query", "total", "page", "per_page", "hits"],
+        "properties": {
+            "query": _string,
+            "total": {"type": "integer"},
+            "page": {"type": "integer"},
+            "per_page": {"type": "integer"},
+            "message": {"type": ["string", "null"],
+                        "description": "Pourquoi la recherche est vide (mots trop courants …)."},
+            "notes": {"type": "array", "items": _string},
+            "hits": {"type": "array", "items": ref("SearchHit")},
+        },
+    },
+}

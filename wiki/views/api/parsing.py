@@ -1,0 +1,181 @@
+"""Reading API input: JSON bodies, form fields, path ids, with French messages.
+
+Every check that concerns the *shape* of a request (JSON or not, types, required
+fields, id ranges) lives here; the services check the *meaning* (lengths of
+titles, roles, permissions). A request rejected here has written nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from flask import request
+
+from ...errors import CercleError, NotFound, PayloadTooLarge, ValidationError
+
+#: Ids are 32-bit integer columns in PostgreSQL; anything larger cannot exist.
+ID_MAX = 2**31 - 1
+#: A JSON body never needs more than this (pages are capped at 500,000 characters).
+JSON_MAX_BYTES = 4 * 1024 * 1024
+INVALID_JSON = "Le corps de la requête doit être un objet JSON valide."
+_MISSING = object()
+_DIGITS = re.compile(r"[0-9]+")
+#: Slugs are made of ``a-z0-9-`` (see wiki.slugs); ids of digits.
+_SPACE_REF = re.compile(r"[a-z0-9-]{1,220}")
+
+
+class UnsupportedMediaType(CercleError):
+    """415: the body is not in a format this endpoint reads."""
+
+    status = 415
+    code = "unsupported_media_type"
+
+
+def _clean_text(name: str, value: str) -> str:
+    """Refuse characters no database column can store (NUL, lone surrogates)."""
+    if "\x00" in value:
+        raise ValidationError(f"Le champ « {name} » contient un caractère interdit.", field=name)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValidationError(
+            f"Le champ « {name} » contient un texte mal encodé.", field=name
+        ) from None
+    return value
+
+
+class Body:
+    """The fields of a request body, read with typed getters.
+
+    ``Body(data)`` wraps a decoded JSON object; ``Body(data, form=True)`` wraps form
+    fields, whose values are always strings.
+    """
+
+    def __init__(self, data: Mapping[str, Any], *, form: bool = False) -> None:
+        self._data = data
+        self._form = form
+
+    @property
+    def is_form(self) -> bool:
+        return self._form
+
+    def has(self, name: str) -> bool:
+        return name in self._data
+
+    def _get(self, name: str, required: bool) -> Any:
+        value = self._data.get(name, _MISSING)
+        if value is _MISSING and required:
+            raise ValidationError(f"Le champ « {name} » est obligatoire.", field=name)
+        return value
+
+    def string(self, name: str, *, required: bool = False, default: str = "") -> str:
+        value = self._get(name, required)
+        if value is _MISSING:
+            return default
+        if not isinstance(value, str):
+            raise ValidationError(
+                f"Le champ « {name} » doit être une chaîne de caractères.", field=name
+            )
+        return _clean_text(name, value)
+
+    def optional_string(self, name: str) -> str | None:
+        """A string when the field is present, None when absent (``null`` is refused)."""
+        return self.string(name, required=True) if self.has(name) else None
+
+    def integer(self, name: str, *, minimum: int = 0) -> int | None:
+        """A JSON integer in ``minimum..ID_MAX``, or None when absent or ``null``."""
+        value = self._get(name, False)
+        if value is _MISSING or value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValidationError(f"Le champ « {name} » doit être un nombre entier.", field=name)
+        if not minimum <= value <= ID_MAX:
+            raise ValidationError(
+                f"Le champ « {name} » doit être compris entre {minimum} et {ID_MAX}.", field=name
+            )
+        return value
+
+    def date(self, name: str) -> dt.date | None:
+        """An ISO date (``AAAA-MM-JJ``), or None when absent, ``null`` or empty."""
+        value = self._get(name, False)
+        if value is _MISSING or value is None or value == "":
+            return None
+        message = f"Le champ « {name} » doit être une date au format AAAA-MM-JJ."
+        if not isinstance(value, str) or len(value) != 10:
+            raise ValidationError(message, field=name)
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValidationError(message, field=name) from None
+
+    def tags(self, name: str = "tags") -> str | list[str]:
+        """Tags as one comma-separated string; JSON may also send a list of strings."""
+        value = self._get(name, False)
+        if isinstance(value, list) and not self._form:
+            if not all(isinstance(tag, str) for tag in value):
+                raise ValidationError(
+                    f"Le champ « {name} » doit être une liste de chaînes de caractères.",
+                    field=name,
+                )
+            return [_clean_text(name, tag) for tag in value]
+        return self.string(name)
+
+
+def json_body() -> Body:
+    """The request body as a JSON object, or a 400/413/415 that explains what is wrong."""
+    if request.mimetype != "application/json":
+        raise UnsupportedMediaType(
+            "Envoyez un corps JSON, avec l'en-tête « Content-Type: application/json »."
+        )
+    if (request.content_length or 0) > JSON_MAX_BYTES:
+        raise PayloadTooLarge("Le corps de la requête est trop volumineux.")
+    try:
+        data = json.loads(request.get_data(cache=True))
+    except (ValueError, RecursionError):
+        raise ValidationError(INVALID_JSON) from None
+    if not isinstance(data, dict):
+        raise ValidationError(INVALID_JSON)
+    return Body(data)
+
+
+def json_or_form_body() -> Body:
+    """A JSON object, or the fields of a form (multipart or url-encoded)."""
+    if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        return Body(request.form, form=True)
+    return json_body()
+
+
+def checked_id(value: int) -> int:
+    """A path id; larger than any stored id means no such thing."""
+    if not 1 <= value <= ID_MAX:
+        raise NotFound("Cette ressource n'existe pas.")
+    return value
+
+
+def checked_space_ref(ref: str) -> str:
+    """A space id or slug from the path, refused early when no space could match it."""
+    if not _SPACE_REF.fullmatch(ref) or (ref.isdigit() and int(ref) > ID_MAX):
+        raise NotFound("Cet espace n'existe pas ou vous n'y avez pas accès.")
+    return ref
+
+
+def query_int(name: str, *, default: int, minimum: int, maximum: int) -> int:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return default
+    if not _DIGITS.fullmatch(raw) or len(raw) > 9 or not minimum <= int(raw) <= maximum:
+        raise ValidationError(
+            f"Le paramètre « {name} » doit être un entier entre {minimum} et {maximum}.",
+            field=name,
+        )
+    return int(raw)
+
+
+def query_text(name: str) -> str | None:
+    """A query-string parameter, None when absent or empty."""
+    raw = request.args.get(name, "").strip()
+    return _clean_text(name, raw)[:200] if raw else None

@@ -1,0 +1,53 @@
+"""API: full-text search over what the caller may read (``GET /api/v1/search``)."""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin
+
+from flask import jsonify, request
+
+from search import service
+from search.schema import KIND_LABELS
+
+from ... import spaces
+from ...errors import ValidationError
+from . import api_blueprint
+from .auth import api_user
+from .parsing import checked_space_ref, query_int, query_text
+
+LIMIT_MAX = 50
+
+
+def _hit_json(item: service.ResultItem) -> dict:
+    hit, space = item.hit, item.space
+    return {
+        "kind": hit.kind,
+        "id": hit.obj_id,
+        "title": hit.title,
+        "space": {"id": space.id, "slug": space.slug, "title": space.title,
+                  "archived": space.is_archived},
+        "url": urljoin(request.host_url, item.url),
+        "excerpt": str(hit.excerpt),
+        "tags": hit.tags,
+        "score": round(hit.score, 4),
+    }
+
+
+@api_blueprint.get("/search")
+def search():
+    user = api_user()
+    ref = query_text("space")
+    space = spaces.get_space(user, checked_space_ref(ref)) if ref else None
+    kind = query_text("kind")
+    if kind is not None and kind not in KIND_LABELS:
+        raise ValidationError("Type inconnu : page, resource, answer ou comment.", field="kind")
+    outcome = service.run_search(
+        user, query_text("q") or "", space=space, kinds=[kind] if kind else (),
+        page=query_int("page", default=1, minimum=1, maximum=service.PAGE_MAX),
+        per_page=query_int("limit", default=20, minimum=1, maximum=LIMIT_MAX),
+    )
+    return jsonify(
+        query=outcome.text, total=outcome.total, page=outcome.page, per_page=outcome.per_page,
+        message=outcome.message, notes=list(outcome.notes),
+        hits=[_hit_json(item) for item in outcome.items],
+    )
