@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
@@ -29,7 +30,7 @@ CONFIGURATIONS = (("Otter Wiki (default: sidebar tree)", "SORTED"),
 
 
 def install_command(venv: Path) -> str:
-    return (f"{sys.executable} -m venv {venv} && "
+    return (f"python3 -m venv {venv} && "
             f"{venv}/bin/pip install otterwiki=={OTTERWIKI_VERSION} gunicorn")
 
 
@@ -109,7 +110,7 @@ def server_env(settings: Path) -> dict[str, str]:
             "HOME": str(settings.parent), "LANG": "C.UTF-8"}
 
 
-def server_argv(gunicorn: Path, workers: int):
+def server_argv(gunicorn: Path, workers: int) -> Callable[[int], list[str]]:
     """Sync workers, as documented: with ``--threads`` Otter Wiki 2.26.1 answers 500
     (``KeyError: 'PAGE_URL'`` in renderer.py, its renderer is shared between threads) and some
     requests hang past 30 s."""

@@ -113,9 +113,8 @@ def cercle_target(data_dir: Path, paths: list[str], args: argparse.Namespace,
     return Target(label, command, env, app_dir, paths)
 
 
-def otterwiki_targets(work: Path, corpus: list[CorpusPage],
-                      args: argparse.Namespace) -> list[Target]:
-    gunicorn = otterwiki_compare.ensure_venv(args.otterwiki_venv, create=args.install_otterwiki)
+def otterwiki_targets(work: Path, corpus: list[CorpusPage], args: argparse.Namespace,
+                      gunicorn: Path) -> list[Target]:
     repo = work / "otterwiki-repo"
     paths = otterwiki_compare.build_repo(repo, corpus)
     command = otterwiki_compare.server_argv(gunicorn, args.workers)
@@ -162,31 +161,42 @@ def print_measurement(m: Measurement) -> None:
     print(f"   requests {load.requests} | {load.rps:.1f} req/s | p50 {load.p50_ms:.1f} ms | "
           f"p95 {load.p95_ms:.1f} ms | p99 {load.p99_ms:.1f} ms | errors {load.errors}"
           + (f" ({load.detail})" if load.errors else ""))
-    per_view = 1000 * m.server_cpu_s / load.requests if load.requests else 0.0
-    print(f"   server CPU per view: {per_view:.1f} ms")
+    print(f"   server CPU per view: {_cpu_per_view_ms(m):.1f} ms")
     print(f"   CPU during the run: server processes {m.server_cpu_s:.1f} s, load generator "
           f"{load.client_cpu_s:.1f} s; machine {m.machine_busy_pct:.0f} % busy (all CPUs)",
           flush=True)
 
 
+def _cpu_per_view_ms(m: Measurement) -> float:
+    return 1000 * m.server_cpu_s / m.load.requests if m.load.requests else 0.0
+
+
 def print_summary(results: list[Measurement]) -> None:
-    print(f"\n{'target':<38}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}"
-          f"{'p99 ms':>9}{'errors':>8}{'CPU ms/view':>13}")
+    """The table, then Cercle / Otter Wiki: measured req/s, and server CPU per view (the
+    ceiling, CPUs ÷ CPU per view, is what the machine could serve with nothing else on it)."""
+    cpus = os.cpu_count() or 1
+    print(f"\n{'target':<38}{'requests':>9}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+          f"{'errors':>7}{'CPU ms/view':>12}{'ceiling req/s':>14}")
     for m in results:
-        load = m.load
-        per_view = 1000 * m.server_cpu_s / load.requests if load.requests else 0.0
-        print(f"{m.label:<38}{load.requests:>9}{load.rps:>9.1f}{load.p50_ms:>9.1f}"
-              f"{load.p95_ms:>9.1f}{load.p99_ms:>9.1f}{load.errors:>8}{per_view:>13.1f}")
+        load, per_view = m.load, _cpu_per_view_ms(m)
+        ceiling = 1000 * cpus / per_view if per_view else 0.0
+        print(f"{m.label:<38}{load.requests:>9}{load.rps:>8.1f}{load.p50_ms:>9.1f}"
+              f"{load.p95_ms:>9.1f}{load.p99_ms:>9.1f}{load.errors:>7}{per_view:>12.1f}"
+              f"{ceiling:>14.0f}")
     ours = [m for m in results if m.label.startswith("Cercle")]
     for theirs in (m for m in results if not m.label.startswith("Cercle")):
         for m in ours:
             ratio = m.load.rps / theirs.load.rps if theirs.load.rps else float("inf")
+            by_cpu = _cpu_per_view_ms(theirs) / max(_cpu_per_view_ms(m), 1e-9)
             verdict = "met" if ratio >= TARGET_RATIO else "NOT met"
-            print(f"{m.label} / {theirs.label}: {ratio:.2f}×  "
-                  f"(target ≥ {TARGET_RATIO:g}×: {verdict})")
+            print(f"{m.label} / {theirs.label}: {ratio:.2f}× req/s (target ≥ "
+                  f"{TARGET_RATIO:g}×: {verdict}); {by_cpu:.2f}× less CPU per view")
 
 
 def run(args: argparse.Namespace, work: Path) -> list[Measurement]:
+    otter_gunicorn = (otterwiki_compare.ensure_venv(args.otterwiki_venv,
+                                                    create=args.install_otterwiki)
+                      if args.otterwiki else None)
     corpus = build_corpus(args.pages, args.seed)
     print(f"Corpus (seed {args.seed}): {describe(corpus)}")
     print(f"Machine: {os.cpu_count()} CPUs. Cercle: gunicorn -w {args.workers} --threads "
@@ -197,8 +207,8 @@ def run(args: argparse.Namespace, work: Path) -> list[Measurement]:
     data_dir.mkdir()
     paths = load_cercle(data_dir, corpus)
     targets = [cercle_target(data_dir, paths, args, app_dir) for app_dir in args.app_dir]
-    if args.otterwiki:
-        targets += otterwiki_targets(work, corpus, args)
+    if otter_gunicorn is not None:
+        targets += otterwiki_targets(work, corpus, args, otter_gunicorn)
     return [measure(target, args, work, n) for n, target in enumerate(targets)]
 
 

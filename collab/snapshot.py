@@ -23,6 +23,9 @@ from .rooms import Room
 
 log = logging.getLogger(__name__)
 PERIOD_S = 0.2
+#: "the last person left" waits this long: a reload, or the editor's own "Enregistrer" (which
+#: makes its revision with a message), must not race a "Modification en direct" revision.
+LEAVE_GRACE_S = 3.0
 
 
 class Housekeeper:
@@ -51,7 +54,8 @@ class Housekeeper:
         due = force or idle >= s.writeback_s / 2 or now - last >= s.writeback_s
         if not room.written_back and due:
             self.write_back(room, now)
-        empty = not room.sids
+        left = not room.sids and room.empty_since is not None
+        empty = left and now - (room.empty_since or now) >= LEAVE_GRACE_S
         if not room.snapshotted and (force or empty or idle >= s.snapshot_idle_s):
             self.snapshot(room)
         if room.rows_since_compact >= s.compact_every:

@@ -1,7 +1,8 @@
 """Full-text search (French) over pages and resources, behind a small backend seam.
 
 ``init_app(app)`` opens nothing yet: it creates the backend for
-``DATA_DIR/index`` (or ``SEARCH_INDEX_DIR``), subscribes to the wiki's signals and adds
+``DATA_DIR/index`` (or ``SEARCH_INDEX_DIR``; ``SEARCH_BACKEND = "memory"`` selects the
+in-memory fake), subscribes to the wiki's signals and adds
 the ``flask search`` commands. The index is opened on first use; a missing, outdated or
 damaged index is recreated and refilled from the database in the background.
 
@@ -22,6 +23,7 @@ from flask import Flask, current_app, has_app_context
 
 from wiki import events
 
+from .backend import SearchBackend
 from .indexer import Indexer
 from .service import EXTENSION, indexer, run_search, suggestions
 
@@ -63,7 +65,13 @@ def init_app(app: Flask) -> None:
     from .cli import search_cli
     from .whoosh_backend import WhooshBackend
 
-    backend = WhooshBackend(index_folder(app))
+    backend: SearchBackend
+    if app.config.get("SEARCH_BACKEND") == "memory":  # the in-tree fake, for tests
+        from .fake import MemoryBackend
+
+        backend = MemoryBackend()
+    else:
+        backend = WhooshBackend(index_folder(app))
     worker = Indexer(app, backend, asynchronous=app.config.get("SEARCH_ASYNC", True))
     app.extensions[EXTENSION] = worker
     _subscribe(app, worker)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
 from markupsafe import Markup, escape
+from whoosh.collectors import FilterCollector, TopCollector
 from whoosh.query import Every, Query
 from whoosh.searching import Hit as WhooshHit
 from whoosh.searching import Searcher
@@ -25,11 +27,14 @@ T = TypeVar("T")
 
 REBUILD_LIMIT_MB = 256
 SUGGEST_MAX = 20
+FILTER_CACHE_SIZE = 256
 
 
 class WhooshBackend:
     def __init__(self, folder: Path, *, write_timeout: float = 20.0) -> None:
         self.store = IndexStore(folder, write_timeout=write_timeout)
+        self._filter_cache: dict[tuple[int, Filters], set[int]] = {}
+        self._cache_lock = threading.Lock()
 
     @property
     def needs_rebuild(self) -> bool:
@@ -76,13 +81,34 @@ class WhooshBackend:
 
     # --- reading ------------------------------------------------------------------------
 
+    def _allowed(self, searcher: Searcher, filters: Filters) -> set[int] | None:
+        """Document numbers passing ``filters`` (None: no filter), cached per generation.
+
+        The permission filter of a person is the same from one query to the next; building
+        it costs more than many queries, so it is kept until the index changes. Whoosh
+        only takes a ``set`` as a filter: callers never modify it.
+        """
+        fq = whoosh_query.filter_query(filters)
+        if fq is None:
+            return None
+        key = (searcher.reader().generation(), filters)
+        with self._cache_lock:
+            cached = self._filter_cache.get(key)
+        if cached is None:
+            cached = set(searcher.docs_for_query(fq))
+            with self._cache_lock:
+                if len(self._filter_cache) >= FILTER_CACHE_SIZE:
+                    self._filter_cache.pop(next(iter(self._filter_cache)))
+                self._filter_cache[key] = cached
+        return cached
+
     def _read(self, action: Callable[[Searcher], T]) -> T:
         """Run ``action`` on a pooled searcher; recover once from a damaged index."""
         try:
             with self.store.searcher() as searcher:
                 return action(searcher)
         except Exception as error:
-            log.warning("search failed (%s); checking the index", repr(error))
+            log.warning("search failed (%s); checking the index", repr(error)[:300])
             if not self.store.recover():
                 raise SearchError() from error
         try:  # the index was damaged and is now empty, waiting for its rebuild
@@ -95,18 +121,22 @@ class WhooshBackend:
         wq, ignored = whoosh_query.build(query)
         if wq is None or filters.space_ids == frozenset():
             return ResultPage(hits=[], total=0, page=page, per_page=per_page, ignored=ignored)
-        fq = whoosh_query.filter_query(filters)
 
         terms = whoosh_query.highlight_terms(query)
 
         def run(searcher: Searcher) -> ResultPage:
-            # optimize=False: with block-quality skipping, Whoosh counts the total by
-            # re-running the query *without* the filter, which would count documents
-            # of spaces the person may not read.
-            results = searcher.search(wq, limit=page * per_page, filter=fq, optimize=False)
-            hits = [_hit(h, terms) for h in list(results)[(page - 1) * per_page :]]
-            return ResultPage(hits=hits, total=len(results), page=page, per_page=per_page,
-                              ignored=ignored)
+            allowed = self._allowed(searcher, filters)
+            if allowed is not None and not allowed:  # an empty set would mean "no filter"
+                return ResultPage(hits=[], total=0, page=page, per_page=per_page)
+            # No block-quality skipping and no matcher replacement: both prune documents,
+            # and then Whoosh counts the total by re-running the query without the
+            # filter (documents of spaces the person may not read). One exact pass.
+            top = TopCollector(limit=page * per_page, usequality=False, replace=0)
+            collector = top if allowed is None else FilterCollector(top, allow=allowed)
+            searcher.search_with_collector(wq, collector)
+            found = list(collector.results())[(page - 1) * per_page :]
+            return ResultPage(hits=[_hit(h, terms) for h in found], total=collector.count(),
+                              page=page, per_page=per_page, ignored=ignored)
 
         return self._read(run)
 
@@ -114,10 +144,12 @@ class WhooshBackend:
         wq = whoosh_query.suggest_query(text)
         if wq is None or filters.space_ids == frozenset():
             return []
-        fq = whoosh_query.filter_query(filters)
 
         def run(searcher: Searcher) -> list[Hit]:
-            results = searcher.search(wq, limit=min(limit, SUGGEST_MAX), filter=fq)
+            allowed = self._allowed(searcher, filters)
+            if allowed is not None and not allowed:
+                return []
+            results = searcher.search(wq, limit=min(limit, SUGGEST_MAX), filter=allowed)
             return [_hit(h, None) for h in results]
 
         return self._read(run)

@@ -10,14 +10,14 @@ from __future__ import annotations
 from functools import cache
 
 from whoosh.analysis import Analyzer
-from whoosh.query import And, AndNot, Or, Phrase, Prefix, Query, Term
+from whoosh.query import And, AndNot, Or, Prefix, Query, Term
 
-from .analysis import french_analyzer, prefix_analyzer
+from .analysis import bigrams, french_analyzer, prefix_analyzer
 from .backend import Filters
 from .highlight import Terms
 from .query import ParsedQuery
 
-TEXT = "text"
+TEXT, BIGRAMS = "text", "bigrams"
 PREFIX_BOOSTS: tuple[tuple[str, float], ...] = (("title_prefix", 3.0), ("text_prefix", 1.0))
 
 
@@ -43,24 +43,25 @@ def _terms_clause(terms: tuple[str, ...]) -> Query:
     return Term(TEXT, terms[0]) if len(terms) == 1 else Or([Term(TEXT, t) for t in terms])
 
 
-def _phrase_clause(groups: list[tuple[str, ...]]) -> Query | None:
+def _phrase_clause(text: str) -> Query | None:
+    groups = positions(text)
     if not groups:
         return None
     if len(groups) == 1:
         return _terms_clause(groups[0])
-    # The last term of a group is the stem of the folded word: the same whether or not
-    # the text or the query carried accents.
-    words = [group[-1] for group in groups]
-    return Phrase(TEXT, words, slop=1)
+    # Every pair of consecutive words, as indexed; a pair's terms are the stems of the
+    # folded words, the same whether or not the text or the query carried accents.
+    pairs = [Term(BIGRAMS, pair) for pair in bigrams(text)]
+    return pairs[0] if len(pairs) == 1 else And(pairs)
 
 
 def word_clause(word: str) -> Query | None:
     """A single word; « aujourd'hui » or « co-construction » become a short phrase."""
-    return _phrase_clause(positions(word))
+    return _phrase_clause(word)
 
 
 def phrase_clause(words: tuple[str, ...]) -> Query | None:
-    return _phrase_clause(positions(" ".join(words)))
+    return _phrase_clause(" ".join(words))
 
 
 def prefix_clause(prefix: str) -> Query:

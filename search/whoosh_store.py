@@ -101,7 +101,7 @@ class IndexStore:
             return ix
         except Exception as error:  # any damage: unreadable TOC, truncated segment …
             # Only text in the log record: the traceback holds the file Whoosh left open.
-            log.warning("search index in %s is unreadable: %s", self.folder, repr(error))
+            log.warning("search index in %s is unreadable: %s", self.folder, repr(error)[:300])
             return None
 
     def _open_or_create(self) -> FileIndex:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import pytest
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from werkzeug.security import generate_password_hash
@@ -64,13 +64,29 @@ def app_config(tmp_path, database_url) -> dict:
         "SECRET_KEY": "test-secret",
         "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": "cercle.test",
+        # Index synchronously so a test sees its writes; the background worker has its own tests.
+        "SEARCH_ASYNC": False,
     }
+
+
+class IsolatedClient(FlaskClient):
+    """Requests share the test's app context (and so ``g``); forget the signed-in user
+    between requests, as separate real requests would, so two clients never leak into
+    each other."""
+
+    def open(self, *args, **kwargs):
+        g.pop("_login_user", None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            g.pop("_login_user", None)
 
 
 @pytest.fixture
 def app(app_config) -> Iterator[Flask]:
     (app_config["DATA_DIR"]).mkdir(parents=True, exist_ok=True)
     application = create_app(app_config)
+    application.test_client_class = IsolatedClient
     with application.app_context():
         Base.metadata.create_all(db.engine)
         yield application

@@ -14,7 +14,8 @@ from .db import db
 from .errors import NotFound, PermissionDenied, TooManyAttempts, ValidationError
 from .models import ApiToken, LoginAttempt, User, utcnow
 
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL_RE = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$")
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 PASSWORD_MIN = 8
 NAME_MAX = 80
@@ -31,7 +32,7 @@ def normalize_email(email: str) -> str:
 
 
 def clean_name(name: str) -> str:
-    name = " ".join((name or "").split())
+    name = " ".join(_CONTROL_CHARS.sub(" ", name or "").split())
     if not name:
         raise ValidationError("Indiquez un nom.", field="name")
     if len(name) > NAME_MAX:
@@ -50,7 +51,10 @@ def check_password(password: str) -> str:
 
 
 def find_by_email(email: str) -> User | None:
-    return db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))
+    email = (email or "").strip().lower()
+    if "\x00" in email or len(email) > 254:
+        return None  # no such address can exist (and PostgreSQL refuses NUL)
+    return db.session.scalar(select(User).where(User.email == email))
 
 
 def create_user(
@@ -82,7 +86,8 @@ def get_user(user_id: int) -> User:
 
 def authenticate(email: str, password: str, *, remote_addr: str = "") -> User:
     """Return the user for these credentials; count failures per e-mail and per address."""
-    keys = [f"email:{(email or '').strip().lower()[:254]}", f"ip:{remote_addr[:45]}"]
+    address = (email or "").strip().lower().replace("\x00", "")
+    keys = [f"email:{address[:254]}", f"ip:{remote_addr[:45]}"]
     since = utcnow() - LOGIN_WINDOW
     for key in keys:
         failures = db.session.scalar(

@@ -12,7 +12,7 @@ from .db import db
 from .errors import NotFound, ValidationError
 from .models import Invitation, Membership, Space, User, utcnow
 from .permissions import Action, require
-from .spaces import check_role, join_space
+from .spaces import check_role, in_id_range, join_space
 
 MAX_DAYS = 365
 MAX_USES = 10000
@@ -52,7 +52,7 @@ def invitations_of(space: Space) -> list[Invitation]:
 
 def revoke_invitation(actor: User, space: Space, invitation_id: int) -> None:
     require(actor, space, Action.MANAGE)
-    invitation = db.session.get(Invitation, invitation_id)
+    invitation = db.session.get(Invitation, invitation_id) if in_id_range(invitation_id) else None
     if invitation is None or invitation.space_id != space.id:
         raise NotFound("Cette invitation n'existe pas.")
     invitation.revoked_at = utcnow()
@@ -68,7 +68,10 @@ def is_usable(invitation: Invitation) -> bool:
 
 
 def find_invitation(token: str) -> Invitation:
-    invitation = db.session.scalar(select(Invitation).where(Invitation.token == (token or "")[:64]))
+    token = (token or "")[:64]
+    invitation = None
+    if "\x00" not in token:
+        invitation = db.session.scalar(select(Invitation).where(Invitation.token == token))
     if invitation is None or not is_usable(invitation):
         raise NotFound("Ce lien d'invitation n'est plus valable. Demandez-en un nouveau.")
     return invitation

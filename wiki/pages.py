@@ -23,7 +23,7 @@ from .models import (
 from .permissions import Action, require
 from .rendering import wikilink_titles
 from .slugs import slugify
-from .spaces import clean_title
+from .spaces import clean_title, in_id_range, one_line
 
 MARKDOWN_MAX = 500_000
 MESSAGE_MAX = 300
@@ -47,7 +47,7 @@ def _check_markdown(markdown: str) -> str:
 
 
 def _check_message(message: str) -> str:
-    message = " ".join((message or "").split())
+    message = one_line(message)
     if len(message) > MESSAGE_MAX:
         raise ValidationError(f"Le message dépasse {MESSAGE_MAX} caractères.", field="message")
     return message
@@ -123,7 +123,7 @@ def _sync_links(page: Page, markdown: str) -> None:
 def _check_parent(page_space: Space, parent_id: int | None, moving: Page | None = None) -> None:
     if parent_id is None:
         return
-    parent = db.session.get(Page, parent_id)
+    parent = db.session.get(Page, parent_id) if in_id_range(parent_id) else None
     if parent is None or parent.space_id != page_space.id or parent.is_deleted:
         raise ValidationError("La page parente n'existe pas dans cet espace.", field="parent_id")
     ancestor: Page | None = parent
@@ -187,7 +187,7 @@ def create_page(
 
 
 def get_page(user: User | None, page_id: int, action: Action = Action.READ) -> Page:
-    page = db.session.get(Page, page_id)
+    page = db.session.get(Page, page_id) if in_id_range(page_id) else None
     if page is None or page.is_deleted:
         raise NotFound("Cette page n'existe pas ou a été supprimée.")
     require(user, page.space, action)
@@ -196,6 +196,8 @@ def get_page(user: User | None, page_id: int, action: Action = Action.READ) -> P
 
 def find_by_slug(space: Space, slug: str) -> tuple[Page, bool]:
     """The live page at ``slug``, and whether it was found under an old (aliased) slug."""
+    if "\x00" in slug:
+        raise NotFound("Cette page n'existe pas ou a été supprimée.")
     page = db.session.scalar(
         select(Page).where(Page.space_id == space.id, Page.slug == slug, Page.deleted_at.is_(None))
     )
@@ -335,7 +337,7 @@ def trash(user: User, space: Space) -> list[Page]:
 
 def restore_page(user: User, space: Space, page_id: int) -> Page:
     require(user, space, Action.MANAGE)
-    page = db.session.get(Page, page_id)
+    page = db.session.get(Page, page_id) if in_id_range(page_id) else None
     if page is None or page.space_id != space.id or not page.is_deleted:
         raise NotFound("Cette page n'est pas dans la corbeille.")
     if page.parent_id is not None and (page.parent is None or page.parent.is_deleted):

@@ -13,6 +13,7 @@ from .errors import NotFound
 from .models import Page, Revision, Space, User
 from .pages import update_page
 from .permissions import Action, require
+from .spaces import in_id_range
 
 _TOKEN = re.compile(r"\s+|[\w'’-]+|[^\w\s]", re.UNICODE)
 
@@ -39,9 +40,11 @@ def history(page: Page) -> Select[tuple[Revision]]:
 
 
 def get_revision(page: Page, number: int) -> Revision:
-    revision = db.session.scalar(
-        select(Revision).where(Revision.page_id == page.id, Revision.number == number)
-    )
+    revision = None
+    if in_id_range(number):
+        revision = db.session.scalar(
+            select(Revision).where(Revision.page_id == page.id, Revision.number == number)
+        )
     if revision is None:
         raise NotFound(f"La version {number} de cette page n'existe pas.")
     return revision

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from sqlalchemy import Select, func, or_, select
 
@@ -14,10 +15,24 @@ from .permissions import Action, can_create_space, require
 from .slugs import slugify
 
 DESCRIPTION_MAX = 5000
+#: the largest number an INTEGER column holds on every backend; a larger id in a URL or a
+#: form would make the database fail instead of finding nothing.
+ID_MAX = 2**31 - 1
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def in_id_range(value: int | None) -> bool:
+    return value is not None and 1 <= value <= ID_MAX
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: control characters (NUL breaks PostgreSQL, others break
+    the Atom feed) become spaces, runs of spaces one space."""
+    return " ".join(_CONTROL_CHARS.sub(" ", text or "").split())
 
 
 def clean_title(title: str, *, what: str = "Le titre") -> str:
-    title = " ".join((title or "").split())
+    title = one_line(title)
     if not title:
         raise ValidationError(f"{what} est obligatoire.", field="title")
     if len(title) > TITLE_MAX:
@@ -34,6 +49,10 @@ def _check_space_fields(description: str, starts_on, ends_on, visibility: str) -
         raise ValidationError("Visibilité inconnue.", field="visibility")
     if starts_on and ends_on and ends_on < starts_on:
         raise ValidationError("La date de fin précède la date de début.", field="ends_on")
+
+
+def _clean_description(description: str) -> str:
+    return (description or "").replace("\x00", "").strip()
 
 
 def _unique_space_slug(title: str) -> str:
@@ -62,7 +81,7 @@ def create_space(
     space = Space(
         slug=_unique_space_slug(title),
         title=title,
-        description=(description or "").strip(),
+        description=_clean_description(description),
         starts_on=starts_on,
         ends_on=ends_on,
         visibility=visibility,
@@ -90,7 +109,7 @@ def update_space(
     require(user, space, Action.MANAGE)
     title = clean_title(title)
     _check_space_fields(description, starts_on, ends_on, visibility)
-    space.title, space.description = title, (description or "").strip()
+    space.title, space.description = title, _clean_description(description)
     space.starts_on, space.ends_on, space.visibility = starts_on, ends_on, visibility
     db.session.commit()
     events.space_saved.send(space)
@@ -100,10 +119,12 @@ def update_space(
 def find_space(ref: str | int) -> Space:
     """The space with this id or slug, whoever asks (callers check permissions)."""
     ref_text = str(ref)
-    query = select(Space).where(Space.slug == ref_text)
-    if ref_text.isdigit():
-        query = select(Space).where(or_(Space.id == int(ref_text), Space.slug == ref_text))
-    space = db.session.scalar(query)
+    space = None
+    if "\x00" not in ref_text:
+        query = select(Space).where(Space.slug == ref_text)
+        if ref_text.isascii() and ref_text.isdigit() and in_id_range(int(ref_text)):
+            query = select(Space).where(or_(Space.id == int(ref_text), Space.slug == ref_text))
+        space = db.session.scalar(query)
     if space is None:
         raise NotFound("Cet espace n'existe pas ou vous n'y avez pas accès.")
     return space
@@ -163,9 +184,13 @@ def join_space(space: Space, user: User, role: str) -> Membership:
 
 
 def _membership(space: Space, user_id: int) -> Membership:
-    membership = db.session.scalar(
-        select(Membership).where(Membership.space_id == space.id, Membership.user_id == user_id)
-    )
+    membership = None
+    if in_id_range(user_id):
+        membership = db.session.scalar(
+            select(Membership).where(
+                Membership.space_id == space.id, Membership.user_id == user_id
+            )
+        )
     if membership is None:
         raise NotFound("Cette personne ne fait pas partie de l'espace.")
     return membership

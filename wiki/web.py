@@ -8,9 +8,11 @@ from flask import Flask, g, jsonify, render_template, request, session
 from flask_babel import Babel
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from . import accounts
+from .db import db
 from .errors import CercleError
 
 log = logging.getLogger(__name__)
@@ -61,6 +63,15 @@ def _register_errors(app: Flask) -> None:
 
             return redirect(url_for("auth.login", next=request.full_path))
         return _error_response(error.status, error.code, error.message)
+
+    @app.errorhandler(IntegrityError)
+    def _concurrent_write(_error: IntegrityError):
+        # Two writes raced for the same unique value (revision number, slug): the
+        # second one loses cleanly instead of failing with a server error.
+        db.session.rollback()
+        return _error_response(
+            409, "conflict", "Quelqu'un a modifié la même chose au même moment. Rechargez et réessayez."
+        )
 
     @app.errorhandler(CSRFError)
     def _csrf_error(_error: CSRFError):

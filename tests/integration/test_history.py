@@ -56,10 +56,23 @@ def journal(personas, client_for):
     )
     assert response.status_code == 302
     page, _moved = pages.find_by_slug(personas.space, "journal")
-    assert save(participant, "journal", "Le chien dort.", title="Journal", base=1,
-                message="Un chien plutôt").status_code == 302
-    assert save(facilitator, "journal", "Le chien dort sur le canapé.", title="Journal", base=2
-                ).status_code == 302
+    assert (
+        save(
+            participant,
+            "journal",
+            "Le chien dort.",
+            title="Journal",
+            base=1,
+            message="Un chien plutôt",
+        ).status_code
+        == 302
+    )
+    assert (
+        save(
+            facilitator, "journal", "Le chien dort sur le canapé.", title="Journal", base=2
+        ).status_code
+        == 302
+    )
     return page
 
 
@@ -74,10 +87,14 @@ def test_every_save_is_a_revision_with_author_time_and_message(journal, personas
     rows = stored_revisions(journal)
     assert [r.number for r in rows] == [3, 2, 1]
     assert [r.markdown for r in rows] == [
-        "Le chien dort sur le canapé.", "Le chien dort.", "Le chat dort."
+        "Le chien dort sur le canapé.",
+        "Le chien dort.",
+        "Le chat dort.",
     ]
     assert [r.author_id for r in rows] == [
-        personas.facilitator.id, personas.participant.id, personas.facilitator.id
+        personas.facilitator.id,
+        personas.participant.id,
+        personas.facilitator.id,
     ]
     assert [r.message for r in rows] == ["", "Un chien plutôt", "Premier jet"]
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -140,7 +157,9 @@ def test_compare_page_shows_insertions_and_deletions(journal, personas, client_f
     response = client_for(personas.reader).get("/s/cooperer/p/journal/comparer?de=1&a=2")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    diff = html[html.index('<div class="diff"') : html.index("</div>", html.index('<div class="diff"'))]
+    diff = html[
+        html.index('<div class="diff"') : html.index("</div>", html.index('<div class="diff"'))
+    ]
     assert "<del>chat</del>" in diff and "<ins>chien</ins>" in diff
     assert diff.count("<del>") == 1 and diff.count("<ins>") == 1
     assert "De la version 1 à la version 2" in unescape(html)
@@ -164,8 +183,10 @@ def test_compare_with_unknown_version_is_404(journal, personas, client_for):
 def test_compare_shows_title_change(personas, client_for):
     page = pages.create_page(personas.facilitator, personas.space, "Brouillon", "Texte.")
     pages.update_page(personas.facilitator, page, title="Version finale")
-    html = client_for(personas.reader).get("/s/cooperer/p/version-finale/comparer").get_data(
-        as_text=True
+    html = (
+        client_for(personas.reader)
+        .get("/s/cooperer/p/version-finale/comparer")
+        .get_data(as_text=True)
     )
     assert "<del>Brouillon</del> → <ins>Version finale</ins>" in html
 
@@ -209,8 +230,9 @@ def test_reader_cannot_restore(journal, personas, client_for):
 
 
 def test_stale_base_revision_is_a_conflict_and_changes_nothing(journal, personas, client_for):
-    response = save(client_for(personas.participant), "journal", "Mon texte à moi.",
-                    title="Journal", base=2)
+    response = save(
+        client_for(personas.participant), "journal", "Mon texte à moi.", title="Journal", base=2
+    )
     assert response.status_code == 409
     html = text_of(response)
     assert (
@@ -256,7 +278,9 @@ def test_atom_feed_is_valid_xml_with_entries(journal, personas, client_for):
     assert feed.findtext(f"{ATOM}title") == "Coopérer sur le territoire — Modifications récentes"
     entries = feed.findall(f"{ATOM}entry")
     assert [e.findtext(f"{ATOM}title") for e in entries] == [
-        "Journal (version 3)", "Journal (version 2)", "Journal (version 1)"
+        "Journal (version 3)",
+        "Journal (version 2)",
+        "Journal (version 1)",
     ]
     assert entries[1].findtext(f"{ATOM}author/{ATOM}name") == "Sami Participant"
     assert entries[1].findtext(f"{ATOM}summary") == "Un chien plutôt"
@@ -268,7 +292,10 @@ def test_atom_feed_is_valid_xml_with_entries(journal, personas, client_for):
 
 def test_atom_feed_escapes_titles_and_messages(personas, client_for):
     pages.create_page(
-        personas.facilitator, personas.space, "Statuts <SCIC> & <SCOP>", "Texte.",
+        personas.facilitator,
+        personas.space,
+        "Statuts <SCIC> & <SCOP>",
+        "Texte.",
         message="Comparer <b>vite</b> & bien",
     )
     response = client_for(personas.reader).get("/s/cooperer/modifications.atom")

@@ -80,7 +80,9 @@ def facilitator(personas, client_for):
 
 
 def create(client, title: str, markdown: str = "", **extra):
-    return client.post("/s/cooperer/nouvelle-page", data={"title": title, "markdown": markdown, **extra})
+    return client.post(
+        "/s/cooperer/nouvelle-page", data={"title": title, "markdown": markdown, **extra}
+    )
 
 
 def live_titles(personas) -> list[str]:
@@ -108,7 +110,11 @@ def test_duplicate_titles_get_numbered_slugs(personas, facilitator):
     assert create(facilitator, "Notes").headers["Location"] == "/s/cooperer/p/notes"
     assert create(facilitator, "Notes").headers["Location"] == "/s/cooperer/p/notes-2"
     assert create(facilitator, "notes !").headers["Location"] == "/s/cooperer/p/notes-3"
-    assert sorted(p.slug for p in pages.live_pages(personas.space)) == ["notes", "notes-2", "notes-3"]
+    assert sorted(p.slug for p in pages.live_pages(personas.space)) == [
+        "notes",
+        "notes-2",
+        "notes-3",
+    ]
 
 
 def test_create_refuses_empty_title_and_writes_nothing(personas, facilitator):
@@ -157,7 +163,9 @@ def test_page_tree_nests_children_under_parents(personas, facilitator):
 def test_create_under_unknown_parent_is_refused(personas, facilitator):
     response = create(facilitator, "Orpheline", parent_id="999999")
     assert response.status_code == 400
-    assert "La page parente n'existe pas dans cet espace." in unescape(response.get_data(as_text=True))
+    assert "La page parente n'existe pas dans cet espace." in unescape(
+        response.get_data(as_text=True)
+    )
     assert db.session.scalar(select(func.count(Page.id))) == 0
 
 
@@ -166,7 +174,7 @@ def test_create_under_unknown_parent_is_refused(personas, facilitator):
 
 @pytest.fixture
 def renamed(personas, facilitator):
-    """"Programme" linked from "Accueil", then renamed to "Programme de la journée"."""
+    """ "Programme" linked from "Accueil", then renamed to "Programme de la journée"."""
     space, user = personas.space, personas.facilitator
     target = pages.create_page(user, space, "Programme", "Le déroulé.")
     pages.create_page(user, space, "Accueil", "Voir le [[Programme]] du jour.")
@@ -272,9 +280,9 @@ def test_delete_moves_children_up_and_hides_the_page(family, personas, facilitat
     assert facilitator.get("/s/cooperer/p/parent").status_code == 404
     assert "Parent" not in live_titles(personas)
     tree = pages.page_tree(personas.space)
-    assert [c.page.title for c in tree[[n.page.title for n in tree].index("Grand-parent")].children] == [
-        "Enfant"
-    ]
+    assert [
+        c.page.title for c in tree[[n.page.title for n in tree].index("Grand-parent")].children
+    ] == ["Enfant"]
     home = facilitator.get("/s/cooperer/").get_data(as_text=True)
     assert ">Parent</a>" not in home and ">Enfant</a>" in home
 
@@ -290,7 +298,9 @@ def test_facilitator_restores_from_trash(family, personas, facilitator):
     assert response.headers["Location"] == "/s/cooperer/p/parent"
     assert facilitator.get("/s/cooperer/p/parent").status_code == 200
     assert "Parent" in live_titles(personas)
-    assert "La corbeille est vide." in facilitator.get("/s/cooperer/corbeille").get_data(as_text=True)
+    assert "La corbeille est vide." in facilitator.get("/s/cooperer/corbeille").get_data(
+        as_text=True
+    )
 
 
 def test_participant_can_delete_but_not_see_trash_or_restore(family, personas, client_for):
@@ -306,7 +316,10 @@ def test_restore_when_slug_was_taken_meanwhile_gives_a_new_slug(personas, facili
     old = pages.create_page(personas.facilitator, personas.space, "Programme", "Ancien.")
     facilitator.post("/s/cooperer/p/programme/supprimer")
     # the title is free again: a new page takes the plain slug
-    assert create(facilitator, "Programme", "Nouveau.").headers["Location"] == "/s/cooperer/p/programme"
+    assert (
+        create(facilitator, "Programme", "Nouveau.").headers["Location"]
+        == "/s/cooperer/p/programme"
+    )
     response = facilitator.post(f"/s/cooperer/corbeille/{old.id}/restaurer")
     assert response.status_code == 302
     assert old.slug == "programme-2"
@@ -383,7 +396,9 @@ def test_markdown_features_show_in_the_page(personas, facilitator):
     assert '<input class="task-list-item-checkbox" checked disabled type="checkbox"> Lire' in body
     assert '<h1 id="programme">Programme</h1>' in body
     assert '<h2 id="avant-la-journee">Avant la journée</h2>' in body
-    toc = html[html.index('<nav class="toc"') : html.index("</nav>", html.index('<nav class="toc"'))]
+    toc = html[
+        html.index('<nav class="toc"') : html.index("</nav>", html.index('<nav class="toc"'))
+    ]
     assert "Sommaire" in toc
     assert '<a href="#avant-la-journee">Avant la journée</a>' in toc
     assert '<a href="#pendant-la-journee">Pendant la journée</a>' in toc
@@ -424,7 +439,11 @@ def test_new_revision_renders_again(personas, facilitator, render_calls):
     facilitator.get("/s/cooperer/p/accueil")
     facilitator.post(
         "/s/cooperer/p/accueil/modifier",
-        data={"title": "Accueil", "markdown": "Bonsoir.", "base_revision": str(page.revision_number)},
+        data={
+            "title": "Accueil",
+            "markdown": "Bonsoir.",
+            "base_revision": str(page.revision_number),
+        },
     )
     html = facilitator.get("/s/cooperer/p/accueil").get_data(as_text=True)
     assert "Bonsoir." in html and "Bonjour." not in html

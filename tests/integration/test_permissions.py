@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
@@ -10,8 +9,8 @@ from flask import g
 from flask_login import AnonymousUserMixin
 from sqlalchemy import func, select
 
-from tests.conftest import make_user
 import search
+from tests.conftest import make_user
 from wiki import invitations, pages, revisions, spaces
 from wiki.db import db
 from wiki.errors import CercleError
@@ -36,7 +35,13 @@ EVERYTHING = dict.fromkeys(ACTIONS, "ok")
 PARTICIPANT = {
     **EVERYTHING,
     **dict.fromkeys(
-        ["view trash", "restore from trash", "manage members", "create invitation", "change settings"],
+        [
+            "view trash",
+            "restore from trash",
+            "manage members",
+            "create invitation",
+            "change settings",
+        ],
         "PermissionDenied",
     ),
 }
@@ -113,7 +118,12 @@ def _do(action: str, user, sc: Scene, newcomer) -> None:
         invitations.create_invitation(user, space, "participant", days=7)
     elif action == "change settings":
         spaces.update_space(
-            user, space, title="Nouveau titre", description="", starts_on=None, ends_on=None,
+            user,
+            space,
+            title="Nouveau titre",
+            description="",
+            starts_on=None,
+            ends_on=None,
             visibility=space.visibility,
         )
     else:  # pragma: no cover - a typo in ACTIONS
@@ -195,7 +205,9 @@ def test_archived_error_is_a_409_with_a_french_message(personas):
     with pytest.raises(CercleError) as caught:
         pages.update_page(personas.facilitator, page, markdown="Autre texte.")
     assert caught.value.status == 409
-    assert caught.value.message == "Cet espace est archivé : il se consulte mais ne se modifie plus."
+    assert (
+        caught.value.message == "Cet espace est archivé : il se consulte mais ne se modifie plus."
+    )
     assert page.markdown == "Texte."
 
 
@@ -225,7 +237,13 @@ def _page_count() -> int:
 
 @pytest.mark.parametrize(
     ("role", "status"),
-    [("facilitator", 200), ("participant", 200), ("reader", 200), ("admin", 200), ("outsider", 404)],
+    [
+        ("facilitator", 200),
+        ("participant", 200),
+        ("reader", 200),
+        ("admin", 200),
+        ("outsider", 404),
+    ],
 )
 def test_http_read_members_only_space(personas, client_for, programme, role, status):
     client = client_for(getattr(personas, role))
@@ -244,7 +262,10 @@ def test_http_anonymous_is_sent_to_sign_in_on_members_only_space(personas, anony
     [("participant", 200), ("reader", 403), ("outsider", 404)],
 )
 def test_http_edit_form_by_role(personas, client_for, programme, role, status):
-    assert client_for(getattr(personas, role)).get("/s/cooperer/p/programme/modifier").status_code == status
+    assert (
+        client_for(getattr(personas, role)).get("/s/cooperer/p/programme/modifier").status_code
+        == status
+    )
 
 
 def test_http_reader_cannot_save(personas, client_for, programme):
@@ -252,11 +273,15 @@ def test_http_reader_cannot_save(personas, client_for, programme):
         "/s/cooperer/p/programme/modifier", data={"title": "Programme", "markdown": "Lu et changé."}
     )
     assert response.status_code == 403
-    assert "Votre rôle dans cet espace ne permet pas cette action." in response.get_data(as_text=True)
+    assert "Votre rôle dans cet espace ne permet pas cette action." in response.get_data(
+        as_text=True
+    )
     assert programme.markdown == "Le programme."
 
 
-def test_http_link_space_readable_by_anyone_writable_by_nobody_outside(personas, client_for, anonymous, programme):
+def test_http_link_space_readable_by_anyone_writable_by_nobody_outside(
+    personas, client_for, anonymous, programme
+):
     personas.space.visibility = "link"
     db.session.commit()
     assert anonymous.get("/s/cooperer/").status_code == 200
@@ -265,7 +290,9 @@ def test_http_link_space_readable_by_anyone_writable_by_nobody_outside(personas,
     assert "Le programme." in view.get_data(as_text=True)
     assert "/modifier" not in view.get_data(as_text=True)
     before = _page_count()
-    response = anonymous.post("/s/cooperer/nouvelle-page", data={"title": "Intrus", "markdown": "x"})
+    response = anonymous.post(
+        "/s/cooperer/nouvelle-page", data={"title": "Intrus", "markdown": "x"}
+    )
     assert response.status_code == 302 and response.headers["Location"].startswith("/connexion")
     response = client_for(personas.outsider).post(
         "/s/cooperer/nouvelle-page", data={"title": "Intrus", "markdown": "x"}
@@ -285,13 +312,23 @@ def test_http_archived_space_readable_but_writes_get_409(personas, client_for, p
     assert client_for(personas.reader).get("/s/cooperer/p/programme").status_code == 200
     before = _page_count()
     for client, url, data in [
-        (facilitator, "/s/cooperer/p/programme/modifier", {"title": "Programme", "markdown": "Non."}),
+        (
+            facilitator,
+            "/s/cooperer/p/programme/modifier",
+            {"title": "Programme", "markdown": "Non."},
+        ),
         (facilitator, "/s/cooperer/nouvelle-page", {"title": "Encore", "markdown": "Non."}),
         (facilitator, "/s/cooperer/p/programme/supprimer", {}),
-        (client_for(personas.participant), "/s/cooperer/p/programme/modifier",
-         {"title": "Programme", "markdown": "Non."}),
-        (client_for(personas.reader), "/s/cooperer/p/programme/modifier",
-         {"title": "Programme", "markdown": "Non."}),
+        (
+            client_for(personas.participant),
+            "/s/cooperer/p/programme/modifier",
+            {"title": "Programme", "markdown": "Non."},
+        ),
+        (
+            client_for(personas.reader),
+            "/s/cooperer/p/programme/modifier",
+            {"title": "Programme", "markdown": "Non."},
+        ),
         (client_for(personas.admin), "/s/cooperer/invitations", {"role": "reader"}),
     ]:
         response = client.post(url, data=data)

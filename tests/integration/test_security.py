@@ -66,7 +66,10 @@ def assert_security_headers(response) -> None:
     assert directives.get("object-src") == ["'none'"]
     assert response.headers.get("X-Content-Type-Options") == "nosniff"
     assert response.headers.get("Referrer-Policy") in (
-        "same-origin", "no-referrer", "strict-origin-when-cross-origin", "strict-origin"
+        "same-origin",
+        "no-referrer",
+        "strict-origin-when-cross-origin",
+        "strict-origin",
     )
 
 
@@ -88,7 +91,9 @@ def assert_security_headers(response) -> None:
         ("participant", "/s/cooperer/p/programme/comparer?de=abc", 400),
     ],
 )
-def test_security_headers_on_html_responses(personas, client_for, programme, invitation, who, url, status):
+def test_security_headers_on_html_responses(
+    personas, client_for, programme, invitation, who, url, status
+):
     client = client_for(getattr(personas, who) if who else None)
     response = client.get(url.format(token=invitation.token))
     assert response.status_code == status
@@ -104,7 +109,9 @@ def test_security_headers_on_redirects_and_feeds(personas, client_for, anonymous
 def test_session_cookie_is_httponly_and_samesite_lax(personas, anonymous):
     form = anonymous.get("/connexion").get_data(as_text=True)
     assert 'name="email"' in form and 'name="password"' in form
-    response = anonymous.post("/connexion", data={"email": "part@cercle.test", "password": PASSWORD})
+    response = anonymous.post(
+        "/connexion", data={"email": "part@cercle.test", "password": PASSWORD}
+    )
     assert response.status_code == 302
     cookies = {c.split("=", 1)[0]: c for c in response.headers.getlist("Set-Cookie")}
     assert "session" in cookies
@@ -131,7 +138,9 @@ class TestCsrf:
 
     def test_post_without_token_is_refused_and_writes_nothing(self, personas, client_for):
         client = client_for(personas.facilitator)
-        response = client.post("/s/cooperer/nouvelle-page", data={"title": "Sans jeton", "markdown": "x"})
+        response = client.post(
+            "/s/cooperer/nouvelle-page", data={"title": "Sans jeton", "markdown": "x"}
+        )
         assert response.status_code == 400
         assert "Le formulaire a expiré. Rechargez la page et recommencez." in text_of(response)
         assert count(Page) == 0
@@ -140,7 +149,8 @@ class TestCsrf:
         client = client_for(personas.facilitator)
         token = csrf_token_in(client.get("/s/cooperer/nouvelle-page").get_data(as_text=True))
         response = client.post(
-            "/s/cooperer/nouvelle-page", data={"title": "Avec jeton", "markdown": "x", "csrf_token": token}
+            "/s/cooperer/nouvelle-page",
+            data={"title": "Avec jeton", "markdown": "x", "csrf_token": token},
         )
         assert response.status_code == 302
         assert count(Page) == 1
@@ -149,7 +159,8 @@ class TestCsrf:
         other = client_for(personas.participant)
         token = csrf_token_in(other.get("/s/cooperer/nouvelle-page").get_data(as_text=True))
         response = client_for(personas.facilitator).post(
-            "/s/cooperer/nouvelle-page", data={"title": "Volé", "markdown": "x", "csrf_token": token}
+            "/s/cooperer/nouvelle-page",
+            data={"title": "Volé", "markdown": "x", "csrf_token": token},
         )
         assert response.status_code == 400
         assert count(Page) == 0
@@ -158,7 +169,11 @@ class TestCsrf:
         ("who", "url", "data"),
         [
             (None, "/connexion", {"email": "part@cercle.test", "password": PASSWORD}),
-            ("facilitator", "/s/cooperer/membres", {"email": "dehors@cercle.test", "role": "reader"}),
+            (
+                "facilitator",
+                "/s/cooperer/membres",
+                {"email": "dehors@cercle.test", "role": "reader"},
+            ),
             ("facilitator", "/s/cooperer/invitations", {"role": "facilitator"}),
             ("facilitator", "/s/cooperer/parametres", {"title": "Détourné"}),
             ("participant", "/profil", {"name": "Détourné", "color": "#000000"}),
@@ -242,7 +257,11 @@ def test_language_switch_never_redirects_off_site(anonymous, target):
 def test_local_next_is_kept(personas, anonymous):
     response = anonymous.post(
         "/connexion",
-        data={"email": "part@cercle.test", "password": PASSWORD, "next": "/s/cooperer/p/programme?x=1"},
+        data={
+            "email": "part@cercle.test",
+            "password": PASSWORD,
+            "next": "/s/cooperer/p/programme?x=1",
+        },
     )
     assert response.headers["Location"] == "/s/cooperer/p/programme?x=1"
 
@@ -295,7 +314,10 @@ JUNK_POSTS = [
     ("/s/cooperer/nouvelle-page", {"title": "Page", "parent_id": HUGE}),
     ("/s/cooperer/nouvelle-page", {"title": "Page", "parent_id": "-1"}),
     ("/s/cooperer/nouvelle-page", {"title": "Page", "parent_id": "abc"}),
-    ("/s/cooperer/nouvelle-page", {"title": "Titre\x00nul", "markdown": "x\x00y", "message": "m\x00"}),
+    (
+        "/s/cooperer/nouvelle-page",
+        {"title": "Titre\x00nul", "markdown": "x\x00y", "message": "m\x00"},
+    ),
     ("/s/cooperer/nouvelle-page", {"title": "t" * 5000, "markdown": "x"}),
     ("/s/cooperer/nouvelle-page", {"title": "Page", "message": "m" * 5000}),
     ("/s/cooperer/p/programme/modifier", {}),
@@ -328,8 +350,14 @@ JUNK_POSTS = [
     ("/profil", {"name": "\x00", "color": "#123456"}),
     ("/langue", {}),
     ("/rejoindre/{token}", {}),
-    ("/rejoindre/{token}", {"name": "Nadia\x00", "email": "nadia\x00@asso.example", "password": "x\x00" * 5}),
-    ("/rejoindre/%00", {"name": "Nadia", "email": "nadia@asso.example", "password": "solidaire-2026"}),
+    (
+        "/rejoindre/{token}",
+        {"name": "Nadia\x00", "email": "nadia\x00@asso.example", "password": "x\x00" * 5},
+    ),
+    (
+        "/rejoindre/%00",
+        {"name": "Nadia", "email": "nadia@asso.example", "password": "solidaire-2026"},
+    ),
 ]
 
 
@@ -341,7 +369,9 @@ def test_junk_forms_never_fail_with_500(personas, client_for, programme, invitat
 
 
 @pytest.mark.parametrize(("url", "data"), JUNK_POSTS)
-def test_junk_forms_from_a_newcomer_never_fail_with_500(personas, client_for, invitation, url, data):
+def test_junk_forms_from_a_newcomer_never_fail_with_500(
+    personas, client_for, invitation, url, data
+):
     response = client_for(None).post(url.format(token=invitation.token), data=data)
     assert response.status_code < 500, (url, data)
 

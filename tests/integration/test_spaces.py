@@ -43,7 +43,9 @@ def count(model) -> int:
 
 def role_in(space: Space, user: User) -> str | None:
     return db.session.scalar(
-        select(Membership.role).where(Membership.space_id == space.id, Membership.user_id == user.id)
+        select(Membership.role).where(
+            Membership.space_id == space.id, Membership.user_id == user.id
+        )
     )
 
 
@@ -103,14 +105,18 @@ def test_same_title_gives_a_numbered_slug(personas):
         ({"title": ""}, "Le titre est obligatoire."),
         ({"title": "   "}, "Le titre est obligatoire."),
         ({"title": "x" * 201}, "Le titre dépasse 200 caractères."),
-        ({"starts_on": "2026-03-13", "ends_on": "2026-03-12"},
-         "La date de fin précède la date de début."),
+        (
+            {"starts_on": "2026-03-13", "ends_on": "2026-03-12"},
+            "La date de fin précède la date de début.",
+        ),
         ({"starts_on": "13/03/2026"}, "Date invalide (format attendu : AAAA-MM-JJ)."),
         ({"description": "d" * 5001}, "La description dépasse 5000 caractères."),
     ],
 )
 def test_invalid_space_is_refused_and_nothing_written(personas, client_for, form, message):
-    response = client_for(personas.facilitator).post("/espaces/nouveau", data={**SPACE_FORM, **form})
+    response = client_for(personas.facilitator).post(
+        "/espaces/nouveau", data={**SPACE_FORM, **form}
+    )
     assert response.status_code == 400
     assert message in text_of(response)
     assert count(Space) == 1 and count(Membership) == 3
@@ -127,14 +133,23 @@ def test_title_of_exactly_200_characters_is_accepted(personas):
 def test_facilitator_updates_settings(personas, client_for):
     response = client_for(personas.facilitator).post(
         "/s/cooperer/parametres",
-        data={"title": "Coopérer autrement", "description": "Nouveau cap", "starts_on": "2026-05-04",
-              "ends_on": "", "public": "1"},
+        data={
+            "title": "Coopérer autrement",
+            "description": "Nouveau cap",
+            "starts_on": "2026-05-04",
+            "ends_on": "",
+            "public": "1",
+        },
     )
     assert response.status_code == 302
     assert response.headers["Location"] == "/s/cooperer/"
     space = personas.space
     assert (space.title, space.description, space.starts_on, space.ends_on, space.visibility) == (
-        "Coopérer autrement", "Nouveau cap", dt.date(2026, 5, 4), None, "link"
+        "Coopérer autrement",
+        "Nouveau cap",
+        dt.date(2026, 5, 4),
+        None,
+        "link",
     )
     assert space.slug == "cooperer"  # links already shared keep working
     home = text_of(client_for(personas.facilitator).get("/s/cooperer/"))
@@ -153,7 +168,9 @@ def test_invalid_settings_change_nothing(personas, client_for):
     assert (personas.space.title, personas.space.starts_on) == ("Coopérer sur le territoire", None)
 
 
-@pytest.mark.parametrize(("who", "status"), [("participant", 403), ("reader", 403), ("outsider", 404)])
+@pytest.mark.parametrize(
+    ("who", "status"), [("participant", 403), ("reader", 403), ("outsider", 404)]
+)
 def test_only_facilitators_see_settings(personas, client_for, who, status):
     client = client_for(getattr(personas, who))
     assert client.get("/s/cooperer/parametres").status_code == status
@@ -172,26 +189,35 @@ def facilitator(personas, client_for):
 def test_members_page_lists_people_by_role(personas, facilitator):
     html = text_of(facilitator.get("/s/cooperer/membres"))
     assert "Membres (3)" in html
-    order = [html.index(name) for name in ("Camille Animatrice", "Sami Participant", "Dominique Lectrice")]
+    order = [
+        html.index(name)
+        for name in ("Camille Animatrice", "Sami Participant", "Dominique Lectrice")
+    ]
     assert order == sorted(order)
 
 
 def test_add_member_by_email(personas, facilitator):
-    response = facilitator.post("/s/cooperer/membres", data={"email": " DEHORS@cercle.test ", "role": "reader"})
+    response = facilitator.post(
+        "/s/cooperer/membres", data={"email": " DEHORS@cercle.test ", "role": "reader"}
+    )
     assert response.status_code == 302
     assert role_in(personas.space, personas.outsider) == "reader"
     assert "Lou Extérieure a rejoint l'espace." in text_of(facilitator.get("/s/cooperer/membres"))
 
 
 def test_add_unknown_email_suggests_an_invitation(personas, facilitator):
-    facilitator.post("/s/cooperer/membres", data={"email": "personne@cercle.test", "role": "reader"})
+    facilitator.post(
+        "/s/cooperer/membres", data={"email": "personne@cercle.test", "role": "reader"}
+    )
     html = text_of(facilitator.get("/s/cooperer/membres"))
     assert "Aucun compte avec cette adresse : envoyez plutôt un lien d'invitation." in html
     assert count(Membership) == 3
 
 
 def test_add_member_with_unknown_role_is_refused(personas, facilitator):
-    response = facilitator.post("/s/cooperer/membres", data={"email": "dehors@cercle.test", "role": "chef"})
+    response = facilitator.post(
+        "/s/cooperer/membres", data={"email": "dehors@cercle.test", "role": "chef"}
+    )
     assert response.status_code == 400
     assert "Rôle inconnu" in text_of(response)
     assert role_in(personas.space, personas.outsider) is None
@@ -221,7 +247,9 @@ def test_last_facilitator_cannot_leave_or_be_demoted(personas, facilitator):
 
 
 def test_change_of_unknown_member_is_404(personas, facilitator):
-    response = facilitator.post(f"/s/cooperer/membres/{personas.outsider.id}", data={"action": "remove"})
+    response = facilitator.post(
+        f"/s/cooperer/membres/{personas.outsider.id}", data={"action": "remove"}
+    )
     assert response.status_code == 404
     assert "Cette personne ne fait pas partie de l'espace." in text_of(response)
 
@@ -230,7 +258,9 @@ def test_change_of_unknown_member_is_404(personas, facilitator):
 
 
 def invite(client, role: str = "participant", days: str = "14", max_uses: str = "") -> Invitation:
-    response = client.post("/s/cooperer/invitations", data={"role": role, "days": days, "max_uses": max_uses})
+    response = client.post(
+        "/s/cooperer/invitations", data={"role": role, "days": days, "max_uses": max_uses}
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     invitation = db.session.scalar(select(Invitation).order_by(Invitation.id.desc()))
     assert response.headers["Location"] == f"/s/cooperer/invitations/{invitation.id}"
@@ -267,7 +297,10 @@ def test_invitation_validation(personas, facilitator):
         ({"role": "patron", "days": "14"}, "Rôle inconnu"),
         ({"role": "reader", "days": "0"}, "La durée va de 1 à 365 jours."),
         ({"role": "reader", "days": "abc"}, "Ce champ attend un nombre entier."),
-        ({"role": "reader", "days": "3", "max_uses": "0"}, "Le nombre d'utilisations va de 1 à 10000."),
+        (
+            {"role": "reader", "days": "3", "max_uses": "0"},
+            "Le nombre d'utilisations va de 1 à 10000.",
+        ),
     ]:
         response = facilitator.post("/s/cooperer/invitations", data=data)
         assert response.status_code == 400, data
@@ -278,7 +311,9 @@ def test_invitation_validation(personas, facilitator):
 def test_participant_cannot_invite_or_see_invitations(personas, client_for, facilitator):
     invitation = invite(facilitator)
     participant = client_for(personas.participant)
-    assert participant.post("/s/cooperer/invitations", data={"role": "facilitator"}).status_code == 403
+    assert (
+        participant.post("/s/cooperer/invitations", data={"role": "facilitator"}).status_code == 403
+    )
     assert participant.get(f"/s/cooperer/invitations/{invitation.id}").status_code == 403
     assert participant.get(f"/s/cooperer/invitations/{invitation.id}/qr.svg").status_code == 403
     assert count(Invitation) == 1
@@ -350,7 +385,9 @@ def test_unusable_links_are_404_with_a_clear_message(personas, facilitator, anon
         anonymous.post(f"/rejoindre/{token}", data={**NEWCOMER, "email": "autre@asso.example"}),
     ):
         assert response.status_code == 404
-        assert "Ce lien d'invitation n'est plus valable. Demandez-en un nouveau." in text_of(response)
+        assert "Ce lien d'invitation n'est plus valable. Demandez-en un nouveau." in text_of(
+            response
+        )
     assert count(User) == users_before
 
 

@@ -12,6 +12,8 @@ const REMOTE = 'remote'
 export class LiveConnection {
   constructor (pageId, { onStatus, onWritable, onError } = {}) {
     this.pageId = pageId
+    this.synced = false
+    this.writable = false
     this.doc = new Y.Doc()
     this.awareness = new awarenessProtocol.Awareness(this.doc)
     this.onStatus = onStatus || (() => {})
@@ -43,7 +45,8 @@ export class LiveConnection {
   _join () {
     this.socket.emit('join', { page_id: this.pageId }, (ack) => {
       if (!ack || !ack.ok) { this.onError((ack && ack.error) || {}); return }
-      this.onWritable(Boolean(ack.writable))
+      this.writable = Boolean(ack.writable)
+      if (this.synced || !this.writable) this.onWritable(this.writable)
       const encoder = encoding.createEncoder()
       encoding.writeVarUint(encoder, 0)
       syncProtocol.writeSyncStep1(encoder, this.doc)
@@ -70,8 +73,13 @@ export class LiveConnection {
     if (type === 0) {
       const encoder = encoding.createEncoder()
       encoding.writeVarUint(encoder, 0)
-      syncProtocol.readSyncMessage(decoder, encoder, this.doc, REMOTE)
+      const step = syncProtocol.readSyncMessage(decoder, encoder, this.doc, REMOTE)
       if (encoding.length(encoder) > 1) this._send(encoding.toUint8Array(encoder))
+      if (step === syncProtocol.messageYjsSyncStep2 && !this.synced) {
+        // typing is allowed once the page's text is here, never over an empty editor
+        this.synced = true
+        this.onWritable(Boolean(this.writable))
+      }
     } else if (type === 1) {
       awarenessProtocol.applyAwarenessUpdate(this.awareness, decoding.readVarUint8Array(decoder), REMOTE)
     }
