@@ -70,16 +70,21 @@ def app_config(tmp_path, database_url) -> dict:
 
 
 class IsolatedClient(FlaskClient):
-    """Requests share the test's app context (and so ``g``); forget the signed-in user
-    between requests, as separate real requests would, so two clients never leak into
-    each other."""
+    """Requests share the test's app context (and so ``g``); forget what a request cached
+    there (signed-in user, locale), as separate real requests would, so two clients never
+    leak into each other. The database session is kept: the test reads through it."""
 
     def open(self, *args, **kwargs):
-        g.pop("_login_user", None)
+        _forget_request_state()
         try:
             return super().open(*args, **kwargs)
         finally:
-            g.pop("_login_user", None)
+            _forget_request_state()
+
+
+def _forget_request_state() -> None:
+    for name in [name for name in vars(g) if name != "db_session"]:
+        delattr(g, name)
 
 
 @pytest.fixture

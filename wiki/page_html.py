@@ -6,7 +6,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Hashable
 
-from flask import url_for
+from flask import current_app, url_for
 
 from .models import Page, Space
 from .pages import slug_map
@@ -35,7 +35,12 @@ class LRUCache:
                 self._items.popitem(last=False)
 
 
-_cache = LRUCache(4000)
+CACHE_SIZE = 4000
+
+
+def _cache() -> LRUCache:
+    """One cache per app: two apps in a process (tests) never share rendered HTML."""
+    return current_app.extensions.setdefault("cercle.html_cache", LRUCache(CACHE_SIZE))
 
 
 def _link_resolver(space: Space):
@@ -57,8 +62,8 @@ def render_text(space: Space, markdown: str) -> RenderedPage:
 def render_page(page: Page) -> RenderedPage:
     space = page.space
     key = (page.id, page.revision_number, space.tree_version, space.slug, hash(page.markdown))
-    rendered = _cache.get(key)
+    rendered = _cache().get(key)
     if rendered is None:
         rendered = render_text(space, page.markdown)
-        _cache.put(key, rendered)
+        _cache().put(key, rendered)
     return rendered

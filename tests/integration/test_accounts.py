@@ -6,31 +6,13 @@ import datetime as dt
 from html import unescape
 
 import pytest
-from flask import g
 from sqlalchemy import func, select, update
 
-import search
 from tests.conftest import PASSWORD
 from wiki import accounts
 from wiki.db import db
 from wiki.errors import TooManyAttempts, ValidationError
 from wiki.models import LoginAttempt, User, utcnow
-
-
-@pytest.fixture(autouse=True)
-def _isolated_requests(app):
-    """conftest keeps one app context open for the whole test, so ``g`` (the signed-in
-    user, the locale) would leak from one request, and one client, to the next: forget it
-    at each request. At the end, let the search indexer's thread be done with the
-    database before the app and its engine are torn down."""
-
-    def forget_previous_request() -> None:
-        for name in [name for name in vars(g) if name != "db_session"]:
-            delattr(g, name)
-
-    app.before_request_funcs.setdefault(None, []).insert(0, forget_previous_request)
-    yield
-    search.flush(timeout=10)
 
 
 def text_of(response) -> str:

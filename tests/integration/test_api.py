@@ -9,7 +9,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from flask import g
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -100,7 +99,6 @@ def test_token_identifies_its_owner(call, personas):
 def test_browser_session_reads_but_does_not_write(app, personas, client_for):
     browser = client_for(personas.participant)
     assert browser.get(f"{API}/spaces/cooperer").json["role"] == "participant"
-    g.pop("_login_user", None)  # the test app context outlives requests: forget the user
     response = browser.post(f"{API}/spaces/cooperer/pages", json={"title": "Par session"})
     assert response.status_code == 401
     assert committed(select(func.count(Page.id))) == 0
@@ -338,7 +336,6 @@ def test_upload_file_resource(app, call, personas, client_for):
     assert body["author"]["id"] == personas.participant.id
     [stored] = stored_files(app)
     assert stored.read_bytes() == b"Compte rendu de la 1re rencontre\n"
-    g.pop("_login_user", None)  # the test app context outlives requests: forget the caller
     download = client_for(personas.reader).get(body["download_url"])
     content = download.get_data()
     download.close()

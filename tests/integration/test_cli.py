@@ -5,18 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-import search
 from wiki import accounts, pages
 from wiki.db import db
 from wiki.demo import DEMO_ACCOUNTS
 from wiki.models import Membership, Page, Space, User
-
-
-@pytest.fixture(autouse=True)
-def _settled_indexer(app):
-    """Let the search indexer's thread be done with the database before teardown."""
-    yield
-    search.flush(timeout=10)
 
 
 @pytest.fixture

@@ -7,10 +7,8 @@ import xml.etree.ElementTree as ET
 from html import unescape
 
 import pytest
-from flask import g
 from sqlalchemy import select
 
-import search
 from wiki import pages, revisions
 from wiki.db import db
 from wiki.models import Revision
@@ -18,21 +16,6 @@ from wiki.revisions import DiffPart, word_diff
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
-
-@pytest.fixture(autouse=True)
-def _isolated_requests(app):
-    """conftest keeps one app context open for the whole test, so ``g`` (the signed-in
-    user, the locale) would leak from one request, and one client, to the next: forget it
-    at each request. At the end, let the search indexer's thread be done with the
-    database before the app and its engine are torn down."""
-
-    def forget_previous_request() -> None:
-        for name in [name for name in vars(g) if name != "db_session"]:
-            delattr(g, name)
-
-    app.before_request_funcs.setdefault(None, []).insert(0, forget_previous_request)
-    yield
-    search.flush(timeout=10)
 
 
 def text_of(response) -> str:

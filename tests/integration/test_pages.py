@@ -8,35 +8,11 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from flask import g
 from sqlalchemy import func, select
 
-import search
 from wiki import page_html, pages
 from wiki.db import db
 from wiki.models import Page, Revision
-
-
-@pytest.fixture(autouse=True)
-def _isolated_requests(app):
-    """conftest keeps one app context open for the whole test, so ``g`` (the signed-in
-    user, the locale) would leak from one request, and one client, to the next: forget it
-    at each request. At the end, let the search indexer's thread be done with the
-    database before the app and its engine are torn down."""
-
-    def forget_previous_request() -> None:
-        for name in [name for name in vars(g) if name != "db_session"]:
-            delattr(g, name)
-
-    app.before_request_funcs.setdefault(None, []).insert(0, forget_previous_request)
-    yield
-    search.flush(timeout=10)
-
-
-@pytest.fixture(autouse=True)
-def _empty_html_cache(monkeypatch):
-    """The rendered-HTML cache is module-wide: start each test with an empty one."""
-    monkeypatch.setattr(page_html, "_cache", page_html.LRUCache(100))
 
 
 class _Links(HTMLParser):

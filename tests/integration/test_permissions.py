@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from flask import g
 from flask_login import AnonymousUserMixin
 from sqlalchemy import func, select
 
-import search
 from tests.conftest import make_user
 from wiki import invitations, pages, revisions, spaces
 from wiki.db import db
@@ -51,21 +49,6 @@ READER = {**dict.fromkeys(ACTIONS, "PermissionDenied"), "read space": "ok"}
 def only_reading(write_error: str) -> dict[str, str]:
     return {**dict.fromkeys(ACTIONS, write_error), "read space": "ok"}
 
-
-@pytest.fixture(autouse=True)
-def _isolated_requests(app):
-    """conftest keeps one app context open for the whole test, so ``g`` (the signed-in
-    user, the locale) would leak from one request, and one client, to the next: forget it
-    at each request. At the end, let the search indexer's thread be done with the
-    database before the app and its engine are torn down."""
-
-    def forget_previous_request() -> None:
-        for name in [name for name in vars(g) if name != "db_session"]:
-            delattr(g, name)
-
-    app.before_request_funcs.setdefault(None, []).insert(0, forget_previous_request)
-    yield
-    search.flush(timeout=10)
 
 
 @dataclass

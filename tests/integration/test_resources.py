@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-from flask import g, request_started
 from sqlalchemy import func, select
 
 from tests.unit.test_uploads import PDF, REFUSED, SAMPLES, png_bytes
@@ -26,21 +25,6 @@ def app_config(app_config) -> dict:
     # Index in the calling thread: a background indexer still holding a database
     # connection when the test's engine is disposed leaks it into a later test.
     return {**app_config, "SEARCH_ASYNC": False}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_login_per_request(app):
-    """Forget the signed-in user between requests.
-
-    The ``app`` fixture keeps one app context pushed, so every request of a test shares
-    ``g`` and Flask-Login would keep serving the first client's user to the others.
-    """
-
-    def forget(_sender, **_extra) -> None:
-        g.pop("_login_user", None)
-
-    with request_started.connected_to(forget, app):
-        yield
 
 
 def upload(client, name: str, data: bytes, **fields):

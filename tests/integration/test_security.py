@@ -7,10 +7,8 @@ from html import unescape
 from urllib.parse import quote, urlsplit
 
 import pytest
-from flask import g
 from sqlalchemy import func, select
 
-import search
 from tests.conftest import PASSWORD
 from wiki import invitations, pages
 from wiki.db import db
@@ -19,21 +17,6 @@ from wiki.models import Invitation, Membership, Page, Space, User
 SERVER_ERROR = "Une erreur inattendue s'est produite."
 HUGE = "99999999999999999999"
 
-
-@pytest.fixture(autouse=True)
-def _isolated_requests(app):
-    """conftest keeps one app context open for the whole test, so ``g`` (the signed-in
-    user, the locale) would leak from one request, and one client, to the next: forget it
-    at each request. At the end, let the search indexer's thread be done with the
-    database before the app and its engine are torn down."""
-
-    def forget_previous_request() -> None:
-        for name in [name for name in vars(g) if name != "db_session"]:
-            delattr(g, name)
-
-    app.before_request_funcs.setdefault(None, []).insert(0, forget_previous_request)
-    yield
-    search.flush(timeout=10)
 
 
 def text_of(response) -> str:

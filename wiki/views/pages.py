@@ -77,7 +77,9 @@ def edit(space_ref: str, slug: str):
         return render_template("pages/edit.html", space=space, page=page, form=form)
     try:
         pages.update_page(
-            current_user, page, markdown=text("markdown"), title=text("title"),
+            current_user, page,
+            # A missing field means "unchanged", never "erase the page".
+            markdown=request.form.get("markdown"), title=request.form.get("title"),
             base_revision=optional_int("base_revision"), message=text("message"),
         )
     except CercleError as error:

@@ -10,7 +10,7 @@ import * as awarenessProtocol from 'y-protocols/awareness'
 const REMOTE = 'remote'
 
 export class LiveConnection {
-  constructor (pageId, { onStatus, onWritable, onError } = {}) {
+  constructor (pageId, { onStatus, onWritable, onError, onSynced } = {}) {
     this.pageId = pageId
     this.synced = false
     this.writable = false
@@ -19,6 +19,7 @@ export class LiveConnection {
     this.onStatus = onStatus || (() => {})
     this.onWritable = onWritable || (() => {})
     this.onError = onError || (() => {})
+    this.onSynced = onSynced || (() => {})
     this.socket = io('/collab', { transports: ['websocket'], withCredentials: true })
     this.socket.on('connect', () => this._join())
     this.socket.on('disconnect', () => this.onStatus(navigator.onLine ? 'reconnecting' : 'offline'))
@@ -79,6 +80,7 @@ export class LiveConnection {
         // typing is allowed once the page's text is here, never over an empty editor
         this.synced = true
         this.onWritable(Boolean(this.writable))
+        this.onSynced()
       }
     } else if (type === 1) {
       awarenessProtocol.applyAwarenessUpdate(this.awareness, decoding.readVarUint8Array(decoder), REMOTE)

@@ -64,7 +64,7 @@ function showPresence (root, awareness) {
   render()
 }
 
-function connect (root, onWritable) {
+function connect (root, onWritable, onSynced) {
   const status = root.querySelector('[data-live-status]')
   const errors = root.querySelector('[data-live-error]')
   const setStatus = (state) => {
@@ -76,6 +76,7 @@ function connect (root, onWritable) {
   const connection = new LiveConnection(Number(root.dataset.pageId), {
     onStatus: setStatus,
     onWritable,
+    onSynced,
     onError: (error) => { if (errors) errors.textContent = error.message || 'Erreur de connexion.' }
   })
   const { userName, userColor } = root.dataset
@@ -87,9 +88,19 @@ function connect (root, onWritable) {
 }
 
 function mountEditor (root) {
+  const fallback = document.getElementById(root.dataset.fallbackId)
+  // Text typed in the plain field before this script ran is kept: it replaces the page's text
+  // once the live document is here (as one change, so others see it like any edit).
+  const typedEarly = fallback && fallback.value !== fallback.defaultValue ? fallback.value : null
   const connection = connect(root, (writable) => {
     view.dispatch({ effects: editable.reconfigure(writable ? [] : READ_ONLY) })
     root.dataset.writable = String(writable)
+  }, () => {
+    if (typedEarly === null || ytext.toString() === typedEarly) return
+    connection.doc.transact(() => {
+      ytext.delete(0, ytext.length)
+      ytext.insert(0, typedEarly)
+    })
   })
   const ytext = connection.doc.getText('content')
   const editable = new Compartment()
@@ -110,7 +121,6 @@ function mountEditor (root) {
       ]
     })
   })
-  const fallback = document.getElementById(root.dataset.fallbackId)
   if (fallback) {
     fallback.hidden = true
     if (label) label.removeAttribute('for')
@@ -135,9 +145,11 @@ function mountEditor (root) {
 }
 
 function mountViewer (root) {
-  const connection = connect(root, () => {})
+  // The server-rendered page is current: follow the changes made after we caught up.
+  const connection = connect(root, () => {}, () => {
+    livePreview(root, ytext, document.querySelector(root.dataset.target))
+  })
   const ytext = connection.doc.getText('content')
-  livePreview(root, ytext, document.querySelector(root.dataset.target))
   window.cercleViewer = { ytext, connection }
 }
 
