@@ -110,23 +110,33 @@ def authenticate(email: str, password: str, *, remote_addr: str = "") -> User:
     return user
 
 
-def update_profile(user: User, *, name: str, color: str, locale: str | None = None) -> User:
+def update_profile(
+    user: User,
+    *,
+    name: str,
+    color: str,
+    locale: str | None = None,
+    current_password: str = "",
+    new_password: str = "",
+) -> User:
+    """Check every field first, then save them together: all or nothing."""
     if not COLOR_RE.match(color or ""):
         raise ValidationError("Choisissez une couleur valide.", field="color")
     if locale not in (None, "", "fr", "en"):
         raise ValidationError("Langue inconnue.", field="locale")
-    user.name = clean_name(name)
-    user.color = color.lower()
-    user.locale = locale or None
+    name = clean_name(name)
+    password_hash = _new_password_hash(user, current_password, new_password) if new_password else None
+    user.name, user.color, user.locale = name, color.lower(), locale or None
+    if password_hash:
+        user.password_hash = password_hash
     db.session.commit()
     return user
 
 
-def change_password(user: User, current: str, new: str) -> None:
+def _new_password_hash(user: User, current: str, new: str) -> str:
     if not check_password_hash(user.password_hash, current or ""):
         raise ValidationError("Le mot de passe actuel est incorrect.", field="current_password")
-    user.password_hash = generate_password_hash(check_password(new))
-    db.session.commit()
+    return generate_password_hash(check_password(new))
 
 
 def _hash_token(token: str) -> str:

@@ -60,15 +60,33 @@ def test_create_user_validation(app, email, name, password, message):
     assert db.session.scalar(select(func.count(User.id))) == 0
 
 
+def _change_password(user, current: str, new: str) -> None:
+    accounts.update_profile(
+        user, name=user.name, color=user.color, current_password=current, new_password=new
+    )
+
+
 def test_change_password(personas):
     user = personas.participant
     with pytest.raises(ValidationError) as caught:
-        accounts.change_password(user, "mauvais", "nouveau-secret")
+        _change_password(user, "mauvais", "nouveau-secret")
     assert caught.value.message == "Le mot de passe actuel est incorrect."
-    accounts.change_password(user, PASSWORD, "nouveau-secret")
+    _change_password(user, PASSWORD, "nouveau-secret")
     assert accounts.authenticate(user.email, "nouveau-secret").id == user.id
     with pytest.raises(ValidationError):
         accounts.authenticate(user.email, PASSWORD)
+
+
+def test_profile_is_all_or_nothing(personas):
+    user = personas.participant
+    with pytest.raises(ValidationError):
+        accounts.update_profile(
+            user, name="Nouveau nom", color="#123456", current_password="faux", new_password="x" * 9
+        )
+    db.session.rollback()
+    db.session.refresh(user)
+    assert user.name == "Sami Participant"
+    assert user.color != "#123456"
 
 
 # --- signing in -------------------------------------------------------------------

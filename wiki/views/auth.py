@@ -56,11 +56,14 @@ def profile():
     if request.method == "POST":
         try:
             accounts.update_profile(
-                current_user, name=text("name"), color=text("color"), locale=text("locale")
+                current_user,
+                name=text("name"),
+                color=text("color"),
+                locale=text("locale"),
+                current_password=text("current_password"),
+                new_password=text("new_password"),
             )
             session.pop("locale", None)
-            if text("new_password"):
-                accounts.change_password(current_user, text("current_password"), text("new_password"))
         except ValidationError as error:
             flash(error.message, "error")
             return render_template("auth/profile.html"), 400
