@@ -17,9 +17,7 @@ PAGES: list[tuple[str, str | None, str]] = [
     (
         "Bienvenue",
         None,
-        """# Bienvenue dans l'espace de l'accompagnement
-
-Cet espace sert de **ressource** et de **mémoire** tout au long de l'accompagnement
+        """Cet espace sert de **ressource** et de **mémoire** tout au long de l'accompagnement
 « Les dynamiques de coopération, de la mutualisation à la fusion ».
 
 ## Avant la journée
@@ -34,9 +32,7 @@ Nous co-écrirons ensemble les [[Fiches statuts]] et la [[Cartographie des coop�
     (
         "Programme de la journée",
         None,
-        """# Programme de la journée
-
-| Horaire | Séquence | Format |
+        """| Horaire | Séquence | Format |
 |---|---|---|
 | 9 h 30 | Accueil, météo d'arrivée | cercle |
 | 10 h 00 | [[Définitions partagées]] | apports et échanges |
@@ -54,9 +50,7 @@ Nous co-écrirons ensemble les [[Fiches statuts]] et la [[Cartographie des coop�
     (
         "Définitions partagées",
         None,
-        """# Définitions partagées
-
-## Coopération
+        """## Coopération
 Agir ensemble vers un but commun, en gardant chacun son autonomie.
 
 ## Mutualisation
@@ -71,9 +65,7 @@ Deux structures ou plus n'en forment plus qu'une : le degré le plus intégré d
     (
         "Fiches statuts",
         None,
-        """# Fiches statuts
-
-Une fiche par forme juridique, pour comparer ce que chaque statut permet pour coopérer.
+        """Une fiche par forme juridique, pour comparer ce que chaque statut permet pour coopérer.
 
 - [[Association loi 1901]]
 - [[SCIC]]
@@ -83,9 +75,7 @@ Une fiche par forme juridique, pour comparer ce que chaque statut permet pour co
     (
         "Association loi 1901",
         "Fiches statuts",
-        """# Association loi 1901
-
-## Forme juridique et textes de référence
+        """## Forme juridique et textes de référence
 Loi du 1er juillet 1901 et décret du 16 août 1901.
 
 ## Gouvernance et prise de décision
@@ -98,9 +88,7 @@ Une **union d'associations** permet de mutualiser sans fusionner.
     (
         "SCIC",
         "Fiches statuts",
-        """# SCIC — société coopérative d'intérêt collectif
-
-## Membres et sociétariat
+        """## Membres et sociétariat
 Au moins trois catégories d'associés, dont les salarié·es et les bénéficiaires.
 
 ## Capital, excédents et réserves
@@ -110,9 +98,7 @@ Au moins trois catégories d'associés, dont les salarié·es et les bénéficia
     (
         "Cartographie des coopérations",
         None,
-        """# Cartographie des coopérations
-
-- Coopérations en cours
+        """- Coopérations en cours
   - Mutualisation d'un local (Maison des associations)
   - Groupement d'achat
 - Freins

@@ -121,7 +121,8 @@ def test_missing_or_corrupt_index_is_rebuilt(app, personas, make_page):
     assert found(personas.reader, "cooperation") == ["Coopération"]
     shutil.rmtree(folder)
     worker.backend.store.reset()
-    assert search.run_search(personas.reader, "cooperation").items == []
+    # empty, or already refilled by the background rebuild: never an error
+    assert search.run_search(personas.reader, "cooperation").message is None
     assert found(personas.reader, "cooperation") == ["Coopération"]
 
 
