@@ -62,7 +62,9 @@ def _subscribe(app: Flask, worker: Indexer) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from .api import api_bp
     from .cli import search_cli
+    from .views import bp
     from .whoosh_backend import WhooshBackend
 
     backend: SearchBackend
@@ -76,6 +78,8 @@ def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = worker
     _subscribe(app, worker)
     app.cli.add_command(search_cli)
+    app.register_blueprint(bp)
+    app.register_blueprint(api_bp)
 
 
 def flush(timeout: float = 30.0) -> bool:

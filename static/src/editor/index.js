@@ -14,7 +14,9 @@ const THEME = EditorView.theme({
   '&': { minHeight: '22rem', maxHeight: '70vh', backgroundColor: '#fff', borderRadius: '8px' },
   '&.cm-focused': { outline: '3px solid #f0a202' },
   '.cm-scroller': { fontFamily: 'ui-monospace, "DejaVu Sans Mono", monospace', fontSize: '.95rem', lineHeight: '1.5' },
-  '.cm-content': { padding: '.5rem 0' }
+  '.cm-content': { padding: '.5rem 0' },
+  // names always shown above the others' carets (not only on hover): who writes where
+  '.cm-ySelectionInfo': { opacity: '1', transitionDelay: '0s' }
 })
 
 function debounce (fn, ms) {

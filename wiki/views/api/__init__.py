@@ -1,7 +1,7 @@
 """JSON API under /api/v1 (token auth), described by /api/v1/openapi.json.
 
 Modules: ``auth`` (who calls), ``parsing`` (reading input), ``serializers`` (models →
-JSON), one module of routes per area (``spaces``, ``pages``, ``resources``, ``search``)
+JSON), one module of routes per area (``spaces``, ``pages``, ``resources``; search adds its own)
 and ``openapi`` + ``openapi_schemas`` (the document; a test keeps it in step with the
 routes). Errors are mapped to ``{"error": {"code", "message"}}`` by the application's
 handler in ``wiki.web``; this blueprint adds the 409 for lost write races.
@@ -27,7 +27,7 @@ api_blueprint.before_request(authenticate)
 
 
 @api_blueprint.after_request
-def _api_headers(response: Response) -> Response:
+def api_headers(response: Response) -> Response:
     response.headers.setdefault("Cache-Control", "no-store")
     if response.status_code == 401:
         response.headers.setdefault("WWW-Authenticate", 'Bearer realm="cercle"')
@@ -43,4 +43,4 @@ def _integrity_error(error: IntegrityError):
     return jsonify(error={"code": "conflict", "message": message}), 409
 
 
-from . import openapi, pages, resources, search, spaces  # noqa: E402, F401  (routes register themselves)
+from . import openapi, pages, resources, spaces  # noqa: E402, F401  (routes register themselves)

@@ -7,12 +7,12 @@ import re
 from flask import Blueprint, jsonify, render_template, request
 from flask_login import current_user
 
-from search import service
-from search.schema import KIND_LABELS
+from wiki import spaces
+from wiki.errors import CercleError, NotFound
+from wiki.models import Space
 
-from .. import spaces
-from ..errors import CercleError, NotFound
-from ..models import Space
+from . import service
+from .schema import KIND_LABELS
 
 bp = Blueprint("search", __name__)
 #: slugs and ids only: anything else cannot name a space (and never reaches the database)
