@@ -189,8 +189,8 @@ def print_summary(results: list[Measurement]) -> None:
             ratio = m.load.rps / theirs.load.rps if theirs.load.rps else float("inf")
             by_cpu = _cpu_per_view_ms(theirs) / max(_cpu_per_view_ms(m), 1e-9)
             verdict = "met" if ratio >= TARGET_RATIO else "NOT met"
-            print(f"{m.label} / {theirs.label}: {ratio:.2f}× req/s (target ≥ "
-                  f"{TARGET_RATIO:g}×: {verdict}); {by_cpu:.2f}× less CPU per view")
+            print(f"{m.label} vs {theirs.label}: {ratio:.2f}× the req/s (target ≥ "
+                  f"{TARGET_RATIO:g}×: {verdict}); CPU per view theirs ÷ ours {by_cpu:.2f}×")
 
 
 def run(args: argparse.Namespace, work: Path) -> list[Measurement]:

@@ -1,6 +1,7 @@
 """Plain-French words for HTTP errors a participant might meet."""
 
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
 _HTTP_MESSAGES = {
     400: _l("La demande est incomplète ou mal formée."),

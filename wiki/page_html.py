@@ -1,15 +1,17 @@
-"""Rendered HTML of pages, cached per revision so a page view does not re-render."""
+"""Rendered HTML of pages and page trees, cached so a page view does not re-render."""
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
+from typing import Any
 
-from flask import current_app, url_for
+from flask import current_app, render_template, url_for
+from markupsafe import Markup
 
 from .models import Page, Space
-from .pages import slug_map
+from .pages import page_tree, slug_map
 from .rendering import LinkTarget, RenderedPage, render_markdown
 from .slugs import slugify
 
@@ -17,17 +19,17 @@ from .slugs import slugify
 class LRUCache:
     def __init__(self, size: int) -> None:
         self._size = size
-        self._items: OrderedDict[Hashable, RenderedPage] = OrderedDict()
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable) -> RenderedPage | None:
+    def get(self, key: Hashable) -> Any:
         with self._lock:
             value = self._items.get(key)
             if value is not None:
                 self._items.move_to_end(key)
             return value
 
-    def put(self, key: Hashable, value: RenderedPage) -> None:
+    def put(self, key: Hashable, value: Any) -> None:
         with self._lock:
             self._items[key] = value
             self._items.move_to_end(key)
@@ -36,11 +38,12 @@ class LRUCache:
 
 
 CACHE_SIZE = 4000
+TREE_CACHE_SIZE = 200
 
 
-def _cache() -> LRUCache:
+def _cache(name: str = "pages", size: int = CACHE_SIZE) -> LRUCache:
     """One cache per app: two apps in a process (tests) never share rendered HTML."""
-    return current_app.extensions.setdefault("cercle.html_cache", LRUCache(CACHE_SIZE))
+    return current_app.extensions.setdefault(f"cercle.html_cache.{name}", LRUCache(size))
 
 
 def _link_resolver(space: Space):
@@ -67,3 +70,19 @@ def render_page(page: Page) -> RenderedPage:
         rendered = render_text(space, page.markdown)
         _cache().put(key, rendered)
     return rendered
+
+
+def tree_html(space: Space, current: Page | None = None) -> Markup:
+    """The space's page tree, rendered once per tree version (create, rename, move, trash
+    and restore all bump ``Space.tree_version``, in the database, so every process agrees),
+    with ``current`` marked for assistive technology and styling."""
+    trees = _cache("trees", TREE_CACHE_SIZE)
+    key = (space.id, space.tree_version, space.slug)
+    html = trees.get(key)
+    if html is None:
+        html = render_template("pages/_tree.html", tree=page_tree(space), space=space)
+        trees.put(key, html)
+    if current is not None:
+        href = f'href="{url_for("pages.view", space_ref=space.slug, slug=current.slug)}"'
+        html = html.replace(href, f'{href} aria-current="page"', 1)
+    return Markup(html)

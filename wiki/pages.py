@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm import load_only
 
 from . import events, live
 from .db import db
@@ -363,7 +364,14 @@ def live_pages(space: Space) -> list[Page]:
 
 
 def page_tree(space: Space) -> list[TreeNode]:
-    nodes = {page.id: TreeNode(page) for page in live_pages(space)}
+    # Only what the tree shows: loading every page's text made a view of a large space slow.
+    rows = db.session.scalars(
+        select(Page)
+        .options(load_only(Page.id, Page.parent_id, Page.title, Page.slug, Page.position))
+        .where(Page.space_id == space.id, Page.deleted_at.is_(None))
+        .order_by(Page.position, Page.title)
+    )
+    nodes = {page.id: TreeNode(page) for page in rows}
     roots: list[TreeNode] = []
     for node in nodes.values():
         parent = nodes.get(node.page.parent_id) if node.page.parent_id else None

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from .. import pages, revisions, spaces
 from ..db import db
 from ..errors import CercleError, NotFound, ValidationError
-from ..page_html import render_page, render_text
+from ..page_html import render_page, render_text, tree_html
 from ..permissions import Action, allowed
 from .forms import optional_int, text
 
@@ -37,7 +37,7 @@ def view(space_ref: str, slug: str):
         page=page,
         rendered=render_page(page),
         backlinks=pages.backlinks(page),
-        tree=pages.page_tree(space),
+        tree_html=tree_html(space, page),
         can_edit=allowed(current_user, space, Action.EDIT) and not space.is_archived,
     )
 

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
-from .. import accounts, invitations, pages, qrcodes, revisions, spaces
+from .. import accounts, invitations, qrcodes, revisions, spaces
 from ..db import db
 from ..errors import ValidationError
+from ..page_html import tree_html
 from ..permissions import Action, allowed, can_create_space, role_of
 from .forms import checkbox, optional_date, optional_int, text
 
@@ -61,7 +72,7 @@ def home(space_ref: str):
     return render_template(
         "spaces/home.html",
         space=space,
-        tree=pages.page_tree(space),
+        tree_html=tree_html(space),
         changes=revisions.recent_changes(current_user, space, limit=8),
         role=role_of(current_user, space),
         can_edit=allowed(current_user, space, Action.EDIT) and not space.is_archived,
