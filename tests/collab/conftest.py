@@ -56,13 +56,13 @@ class LiveServer:
             self.proc = subprocess.Popen(
                 [sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=log
             )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
+        deadline = time.monotonic() + 60  # a loaded 2-core machine imports slowly
+        while time.monotonic() < deadline and self.proc.poll() is None:
             with socket.socket() as s:
                 if s.connect_ex(("127.0.0.1", self.port)) == 0:
                     return
             time.sleep(0.05)
-        raise RuntimeError(self.log_path.read_text())
+        raise RuntimeError(f"le serveur ne répond pas : {self.log_path.read_text()[-2000:]}")
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
         if self.proc is not None:
