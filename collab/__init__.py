@@ -17,6 +17,7 @@ the async mode, decides whether 100 clients keep up, so threading is kept: no mo
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +28,7 @@ from flask_socketio import SocketIO
 from wiki import live
 from wiki.db import db
 
+from .docsync import RedisDocSync
 from .hub import NAMESPACE, CollabHub, Settings
 from .namespace import CollabNamespace
 from .snapshot import Housekeeper
@@ -59,12 +61,21 @@ class Collab:
         self.hub.wake()
 
 
+def redis_channel(config: dict[str, Any]) -> str:
+    """Prefix of the Redis channels (Socket.IO queue, document sync): processes of one
+    deployment share it; parallel test runs on one Redis each pick their own."""
+    return str(config.get("COLLAB_REDIS_CHANNEL") or os.environ.get("COLLAB_REDIS_CHANNEL")
+               or "cercle")
+
+
 def init_app(app: Flask) -> Collab:
     settings = Settings.from_config(app.config)
+    redis_url, channel = app.config.get("REDIS_URL"), redis_channel(app.config)
     socketio = SocketIO(
         app,
         async_mode=ASYNC_MODE,
-        message_queue=app.config.get("REDIS_URL"),
+        message_queue=redis_url,
+        channel=f"{channel}:socketio",
         manage_session=False,
         # one client's events in order, in its socket's thread (no thread spawned per event)
         async_handlers=False,
@@ -79,6 +90,10 @@ def init_app(app: Flask) -> Collab:
     with app.app_context():
         store = SqlUpdateStore(db.engine)
     hub = CollabHub(store, emit, settings)
+    if redis_url:  # several processes: the queue carries emits, this carries the documents
+        hub.replica = RedisDocSync(
+            redis_url, f"{channel}:docs", hub, socketio.start_background_task, hub.stopped
+        )
     collab = Collab(socketio, hub, Housekeeper(app, hub))
     socketio.on_namespace(CollabNamespace(NAMESPACE, hub, collab.start))
 

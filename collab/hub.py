@@ -25,6 +25,7 @@ from wiki.models import Page, User
 from wiki.permissions import Action, require
 
 from . import protocol
+from .docsync import Replica
 from .rooms import Room, RoomRegistry, load_room
 from .store import UpdateStore
 
@@ -100,6 +101,8 @@ class CollabHub:
         self._emit = emit
         self._wake = threading.Event()
         self.stopped = threading.Event()
+        #: the other server processes (``collab.docsync``), when there are several
+        self.replica: Replica | None = None
 
     # --- connections -------------------------------------------------------------------------
 
@@ -120,6 +123,8 @@ class CollabHub:
         return client
 
     def open_room(self, page: Page) -> Room:
+        if self.replica is not None:
+            self.replica.start()  # listening before loading: no message falls in between
         return self.registry.get_or_create(
             page.id, lambda page_id: load_room(page_id, page.markdown, self.store)
         )
@@ -133,6 +138,8 @@ class CollabHub:
             room.sids.setdefault(sid, set())
             room.empty_since = None
         client.pages[page.id] = access
+        if self.replica is not None:  # the caller put the client in the Socket.IO room first
+            room.fold(*self.store.load(page.id, room.seen_row_id))
         self.flush(room)  # what we are about to send is stored first
         with room.lock:
             step1 = protocol.sync_step1(room.doc)
@@ -248,6 +255,8 @@ class CollabHub:
                     payload = room.awareness.encode_awareness_update(known)
                 message = protocol.awareness_message(payload)
                 self._emit("yjs", (room.page_id, message), room_name(room.page_id), None)
+                if self.replica is not None:
+                    self.replica.publish_awareness(room.page_id, payload)
 
     def _store_and_send(self, room: Room, pending: list[tuple[str | None, bytes]]) -> None:
         updates = [u for _, u in pending]
@@ -264,8 +273,28 @@ class CollabHub:
         merged = updates[0] if len(updates) == 1 else merge_updates(*updates)
         senders = {sid for sid, _ in pending}
         skip = next(iter(senders)) if len(senders) == 1 else None
+        if self.replica is not None:
+            typists = {c.user_id for c in map(self.clients.get, senders) if c is not None}
+            self.replica.publish_update(room.page_id, merged, sorted(typists))
         message = protocol.update_message(merged)
         self._emit("yjs", (room.page_id, message), room_name(room.page_id), skip)
+
+    # --- other processes (collab.docsync) ----------------------------------------------------
+
+    def apply_remote(self, page_id: int, update: bytes, authors: list[int]) -> None:
+        room = self.registry.get_settled(page_id)
+        if room is not None:
+            room.apply_remote(update, authors)
+
+    def apply_remote_awareness(self, page_id: int, payload: bytes) -> None:
+        room = self.registry.get_settled(page_id)
+        if room is not None:
+            with room.lock:
+                room.awareness.apply_awareness_update(payload, "remote")
+
+    def resync(self) -> None:
+        for room in self.registry.all():
+            room.fold(*self.store.load(room.page_id, room.seen_row_id))
 
     def flush_loop(self) -> None:
         while not self.stopped.is_set():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from pycrdt import Awareness, Doc, Text
@@ -56,6 +56,8 @@ class Room:
     page_id: int
     doc: Doc
     last_row_id: int = 0
+    #: the highest update-log row folded into ``doc`` by a load (other processes' rows too)
+    seen_row_id: int = 0
     lock: threading.RLock = field(default_factory=threading.RLock)
     flush_lock: threading.Lock = field(default_factory=threading.Lock)
     #: sid → awareness client ids that socket announced
@@ -95,6 +97,27 @@ class Room:
             self.pending.append((sid, update))
             self._mark_changed(user_id)
 
+    def apply_remote(self, update: bytes, authors: Iterable[int]) -> None:
+        """Another process's update, already stored and sent to every client: the document
+        only. Its typists are credited in this process's next revision; the revision itself
+        is taken by the process whose clients typed."""
+        with self.lock:
+            self.doc.apply_update(update)
+            self.authors.update(authors)
+
+    def fold(self, updates: list[bytes], last_id: int) -> None:
+        """Apply stored rows (applying what the document already has is a no-op)."""
+        with self.lock, self.doc.transaction():
+            for update in updates:
+                self.doc.apply_update(update)
+            self.seen_row_id = max(self.seen_row_id, last_id)
+
+    def merge_rows(self, rows: list[bytes]) -> bytes:
+        """``store.compact``'s merger: fold the rows being replaced, return the whole state."""
+        with self.lock:
+            self.fold(rows, 0)
+            return self.doc.get_update()
+
     def apply_text(self, markdown: str, user_id: int | None) -> bool:
         """Turn the whole new text into the smallest Yjs change; queue it like a peer's."""
         captured: list[bytes] = []
@@ -133,7 +156,7 @@ def load_room(page_id: int, markdown: str, store: UpdateStore) -> Room:
     with doc.transaction():
         for update in updates:
             doc.apply_update(update)
-    room = Room(page_id=page_id, doc=doc, last_row_id=last_id)
+    room = Room(page_id=page_id, doc=doc, last_row_id=last_id, seen_row_id=last_id)
     room.rows_since_compact = len(updates)
     return room
 
@@ -147,6 +170,12 @@ class RoomRegistry:
 
     def get(self, page_id: int) -> Room | None:
         return self._rooms.get(page_id)
+
+    def get_settled(self, page_id: int) -> Room | None:
+        """The room, waiting if it is being loaded right now: a message from another process
+        is then either in what the load read, or applied to the loaded room."""
+        with self._lock:
+            return self._rooms.get(page_id)
 
     def get_or_create(self, page_id: int, loader: Callable[[int], Room]) -> Room:
         room = self._rooms.get(page_id)

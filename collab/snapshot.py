@@ -96,9 +96,9 @@ class Housekeeper:
         with room.flush_lock:
             if room.pending:
                 return  # the next tick compacts, after the flusher stored them
-            with room.lock:
-                state = room.doc.get_update()
-            room.last_row_id = self.hub.store.compact(room.page_id, state, room.last_row_id)
+            up_to = room.last_row_id
+            new_id = self.hub.store.compact(room.page_id, up_to, room.merge_rows)
+            room.last_row_id = max(room.last_row_id, new_id)
             room.rows_since_compact = 1
 
     def release(self, room: Room) -> None:

@@ -7,7 +7,7 @@ sessions, never the request's), ``MemoryUpdateStore`` is the in-tree fake for un
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from sqlalchemy import Engine, delete, func, select
@@ -16,10 +16,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from wiki.models import CollabSeed, CollabUpdate
 
+#: ``merge(rows) -> state``: folds the stored rows into the live document, returns its state.
+Merger = Callable[[list[bytes]], bytes]
+
 
 class UpdateStore(Protocol):
-    def load(self, page_id: int) -> tuple[list[bytes], int]:
-        """Every stored update of the page in order, and the id of the last one (0 if none)."""
+    def load(self, page_id: int, after: int = 0) -> tuple[list[bytes], int]:
+        """The page's stored updates with an id above ``after``, in order, and the id of the
+        last one (``after`` if none)."""
         ...
 
     def append(self, page_id: int, updates: Sequence[bytes]) -> int:
@@ -30,8 +34,10 @@ class UpdateStore(Protocol):
         """Store the seed update once; False if another process seeded the page first."""
         ...
 
-    def compact(self, page_id: int, state: bytes, up_to: int) -> int:
-        """Replace rows ``<= up_to`` by ``state`` in one transaction; returns the new row id."""
+    def compact(self, page_id: int, up_to: int, merge: Merger) -> int:
+        """Replace the rows ``<= up_to`` by ``merge(their data)`` in one transaction; only the
+        rows read are deleted (another process may have stored rows the live document has not
+        received yet: ``merge`` applies them first). Returns the new row id."""
         ...
 
     def has_updates(self, page_id: int) -> bool: ...
@@ -44,14 +50,14 @@ class SqlUpdateStore:
     def _session(self) -> Session:
         return self._sessions()
 
-    def load(self, page_id: int) -> tuple[list[bytes], int]:
+    def load(self, page_id: int, after: int = 0) -> tuple[list[bytes], int]:
         with self._session() as session:
             rows = session.execute(
                 select(CollabUpdate.id, CollabUpdate.data)
-                .where(CollabUpdate.page_id == page_id)
+                .where(CollabUpdate.page_id == page_id, CollabUpdate.id > after)
                 .order_by(CollabUpdate.id)
             ).all()
-        return [bytes(r.data) for r in rows], (rows[-1].id if rows else 0)
+        return [bytes(r.data) for r in rows], (rows[-1].id if rows else after)
 
     def append(self, page_id: int, updates: Sequence[bytes]) -> int:
         with self._session() as session, session.begin():
@@ -70,16 +76,20 @@ class SqlUpdateStore:
             return False
         return True
 
-    def compact(self, page_id: int, state: bytes, up_to: int) -> int:
+    def compact(self, page_id: int, up_to: int, merge: Merger) -> int:
         with self._session() as session, session.begin():
-            row = CollabUpdate(page_id=page_id, data=state)
+            rows = session.execute(
+                select(CollabUpdate.id, CollabUpdate.data)
+                .where(CollabUpdate.page_id == page_id, CollabUpdate.id <= up_to)
+                .order_by(CollabUpdate.id)
+            ).all()
+            row = CollabUpdate(page_id=page_id, data=merge([bytes(r.data) for r in rows]))
             session.add(row)
             session.flush()
-            session.execute(
-                delete(CollabUpdate).where(
-                    CollabUpdate.page_id == page_id, CollabUpdate.id <= up_to
-                )
-            )
+            ids = [r.id for r in rows]
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                session.execute(delete(CollabUpdate).where(CollabUpdate.id.in_(chunk)))
             return row.id
 
     def has_updates(self, page_id: int) -> bool:
@@ -106,10 +116,10 @@ class MemoryUpdateStore:
         self.rows.setdefault(page_id, []).append((row_id, data))
         return row_id
 
-    def load(self, page_id: int) -> tuple[list[bytes], int]:
+    def load(self, page_id: int, after: int = 0) -> tuple[list[bytes], int]:
         with self._lock:
-            rows = list(self.rows.get(page_id, []))
-        return [d for _, d in rows], (rows[-1][0] if rows else 0)
+            rows = [(i, d) for i, d in self.rows.get(page_id, []) if i > after]
+        return [d for _, d in rows], (rows[-1][0] if rows else after)
 
     def append(self, page_id: int, updates: Sequence[bytes]) -> int:
         with self._lock:
@@ -123,10 +133,11 @@ class MemoryUpdateStore:
             self._add(page_id, update)
             return True
 
-    def compact(self, page_id: int, state: bytes, up_to: int) -> int:
+    def compact(self, page_id: int, up_to: int, merge: Merger) -> int:
         with self._lock:
-            kept = [(i, d) for i, d in self.rows.get(page_id, []) if i > up_to]
-            self.rows[page_id] = kept
+            rows = self.rows.get(page_id, [])
+            state = merge([d for i, d in rows if i <= up_to])
+            self.rows[page_id] = [(i, d) for i, d in rows if i > up_to]
             return self._add(page_id, state)
 
     def has_updates(self, page_id: int) -> bool:

@@ -180,6 +180,10 @@ class Revision(Base):
 
     page: Mapped[Page] = relationship()
     author: Mapped[User | None] = relationship()
+    #: everyone who typed a live-editing revision (``revision_authors``); empty otherwise
+    credited: Mapped[list[User]] = relationship(
+        secondary="revision_authors", order_by="User.name", viewonly=True
+    )
 
 
 class PageLink(Base):

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
 
 from .db import db
 from .errors import NotFound
@@ -36,7 +37,13 @@ class DiffSummary:
 
 
 def history(page: Page) -> Select[tuple[Revision]]:
-    return select(Revision).where(Revision.page_id == page.id).order_by(Revision.number.desc())
+    """Newest first, with the people credited for each (one extra query for the whole list)."""
+    return (
+        select(Revision)
+        .where(Revision.page_id == page.id)
+        .order_by(Revision.number.desc())
+        .options(selectinload(Revision.credited))
+    )
 
 
 def get_revision(page: Page, number: int) -> Revision:
@@ -103,5 +110,6 @@ def recent_changes(user: User | None, space: Space, limit: int = 50) -> list[Rev
             .where(Page.space_id == space.id, Page.deleted_at.is_(None))
             .order_by(Revision.created_at.desc(), Revision.id.desc())
             .limit(max(1, min(limit, 500)))
+            .options(selectinload(Revision.credited))
         )
     )

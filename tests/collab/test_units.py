@@ -61,7 +61,7 @@ def test_store_seeds_once_and_compacts() -> None:
     room.apply_text("Bonjour à tous", 1)
     updates = [u for _, u in room.pending]
     room.last_row_id = store.append(3, updates)
-    store.compact(3, room.doc.get_update(), room.last_row_id)
+    store.compact(3, room.last_row_id, room.merge_rows)
     assert len(store.rows[3]) == 1
     assert _text(load_room(3, "ignored: the log wins", store).doc) == "Bonjour à tous"
 

@@ -3,7 +3,7 @@ credit everyone who typed. In-process, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 import collab
 from wiki import pages, revisions
@@ -51,3 +51,26 @@ def test_closed_page_without_live_history_is_left_alone(app, personas) -> None:
     pages.update_page(personas.facilitator, page, markdown="B")
     assert state.hub.registry.get(page.id) is None
     assert state.hub.store.has_updates(page.id) is False
+
+
+def test_history_and_recent_changes_name_everyone_who_typed(app, personas, client_for) -> None:
+    state = collab.get(app)
+    state.hub._emit = lambda *args: None
+    anim, part = personas.facilitator, personas.participant
+    page = pages.create_page(anim, personas.space, "Compte rendu", "Ordre du jour")
+    room = state.hub.open_room(page)
+    room.apply_text("Ordre du jour : statuts", part.id)
+    room.apply_text("Ordre du jour : statuts et budget", anim.id)
+    state.housekeeper.snapshot(room)
+    queries: list[str] = []
+    event.listen(db.engine, "before_cursor_execute", lambda *a: queries.append(a[2]))
+
+    reader = client_for(personas.reader)
+    html = reader.get(f"/s/cooperer/p/{page.slug}/historique").get_data(as_text=True)
+    assert "<td>Camille Animatrice, Sami Participant</td>" in html  # the live revision
+    assert "<td>Camille Animatrice</td>" in html  # the first one, from the form
+    credited = [q for q in queries if "revision_authors" in q]
+    assert len(credited) == 1, credited  # one query for the whole list, not one per row
+
+    recent = reader.get("/s/cooperer/modifications").get_data(as_text=True)
+    assert "— Camille Animatrice, Sami Participant," in recent

@@ -23,6 +23,7 @@ class YClient:
         self.lock = threading.RLock()
         self.errors: list[dict[str, Any]] = []
         self.received: list[bytes] = []
+        self.presence: list[bytes] = []
         self.writable: bool | None = None
         self.joined = threading.Event()
         self._remote = False
@@ -71,6 +72,7 @@ class YClient:
         message = protocol.parse(data)
         with self.lock:
             if message.kind == protocol.YMessageType.AWARENESS:
+                self.presence.append(message.payload)
                 return
             if message.step == protocol.YSyncMessageType.SYNC_STEP1:
                 self.send(protocol.sync_step2(self.doc, message.payload))
