@@ -49,7 +49,7 @@ translations: install
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs=".venv node_modules" -o wiki/translations/messages.pot .
 	for lang in fr en; do \
 	  if [ -f wiki/translations/$$lang/LC_MESSAGES/messages.po ]; then \
-	    $(VENV)/bin/pybabel update -i wiki/translations/messages.pot -d wiki/translations -l $$lang; \
+	    $(VENV)/bin/pybabel update --ignore-obsolete -i wiki/translations/messages.pot -d wiki/translations -l $$lang; \
 	  else $(VENV)/bin/pybabel init -i wiki/translations/messages.pot -d wiki/translations -l $$lang; fi; \
 	done
 	$(VENV)/bin/pybabel compile -d wiki/translations

@@ -112,6 +112,8 @@ def test_two_processes_converge_and_store_one_text(two_servers) -> None:
         for client in (clients[1], clients[3]):  # on B: A's updates came once, by the queue
             assert len(set(client.received)) == len(client.received)
         assert all(c.errors == [] for c in everyone)
+        for server in (a, b):
+            assert "Traceback" not in server.log_path.read_text(), server.log_path.read_text()
     finally:
         for client in clients + late:
             client.close()
