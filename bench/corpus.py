@@ -23,28 +23,95 @@ MAX_BLOCKS = 40
 # Characters An Otter Wiki strips from page names, and the wikilink brackets.
 FORBIDDEN_IN_TITLES = frozenset("/\\?|$.!#[]")
 
-FORMS = ("SCIC", "SCOP", "CAE", "GIE", "SAS ESUS", "Association loi 1901", "Fondation",
-         "Union d'associations", "Coopérative d'habitants", "Groupement d'employeurs")
-BODIES = (("conseil d'administration", "le conseil d'administration"),
-          ("assemblée générale", "l'assemblée générale"),
-          ("comité de pilotage", "le comité de pilotage"),
-          ("bureau", "le bureau"), ("collège des salarié·es", "le collège des salarié·es"),
-          ("commission finances", "la commission finances"),
-          ("groupe de travail numérique", "le groupe de travail numérique"))
-TOPICS = ("gouvernance partagée", "mutualisation des locaux", "prise de décision par consentement",
-          "modèle économique", "bénévolat", "facilitation", "outils numériques libres",
-          "fusion d'associations", "sociétariat", "réserves impartageables", "achats groupés",
-          "communication interne", "animation de réunion", "appels à projets", "emploi partagé")
-PLACES = ("Lyon", "Rennes", "Lille", "Marseille", "Nantes", "Grenoble", "Clermont-Ferrand",
-          "Besançon", "Montreuil", "Saint-Étienne", "Tours", "Poitiers", "Albi", "Quimper")
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "septembre",
-          "octobre", "novembre", "décembre")
-ACTORS = ("la SCIC", "l'association", "la coopérative", "le collectif", "la fédération",
-          "le tiers-lieu", "la CAE", "l'union d'associations", "le réseau local")
-ACTIONS = ("mutualiser un poste de coordination", "partager un local", "répondre ensemble à un "
-           "appel à projets", "ouvrir son sociétariat aux usager·es", "créer une caisse de "
-           "solidarité", "organiser des achats groupés", "rédiger une charte commune",
-           "préparer un rapprochement", "former ses bénévoles")
+FORMS = (
+    "SCIC",
+    "SCOP",
+    "CAE",
+    "GIE",
+    "SAS ESUS",
+    "Association loi 1901",
+    "Fondation",
+    "Union d'associations",
+    "Coopérative d'habitants",
+    "Groupement d'employeurs",
+)
+BODIES = (
+    ("conseil d'administration", "le conseil d'administration"),
+    ("assemblée générale", "l'assemblée générale"),
+    ("comité de pilotage", "le comité de pilotage"),
+    ("bureau", "le bureau"),
+    ("collège des salarié·es", "le collège des salarié·es"),
+    ("commission finances", "la commission finances"),
+    ("groupe de travail numérique", "le groupe de travail numérique"),
+)
+TOPICS = (
+    "gouvernance partagée",
+    "mutualisation des locaux",
+    "prise de décision par consentement",
+    "modèle économique",
+    "bénévolat",
+    "facilitation",
+    "outils numériques libres",
+    "fusion d'associations",
+    "sociétariat",
+    "réserves impartageables",
+    "achats groupés",
+    "communication interne",
+    "animation de réunion",
+    "appels à projets",
+    "emploi partagé",
+)
+PLACES = (
+    "Lyon",
+    "Rennes",
+    "Lille",
+    "Marseille",
+    "Nantes",
+    "Grenoble",
+    "Clermont-Ferrand",
+    "Besançon",
+    "Montreuil",
+    "Saint-Étienne",
+    "Tours",
+    "Poitiers",
+    "Albi",
+    "Quimper",
+)
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+ACTORS = (
+    "la SCIC",
+    "l'association",
+    "la coopérative",
+    "le collectif",
+    "la fédération",
+    "le tiers-lieu",
+    "la CAE",
+    "l'union d'associations",
+    "le réseau local",
+)
+ACTIONS = (
+    "mutualiser un poste de coordination",
+    "partager un local",
+    "répondre ensemble à un appel à projets",
+    "ouvrir son sociétariat aux usager·es",
+    "créer une caisse de solidarité",
+    "organiser des achats groupés",
+    "rédiger une charte commune",
+    "préparer un rapprochement",
+    "former ses bénévoles",
+)
 SENTENCES = (
     "{actor} a choisi de {action} avec ses partenaires {of_place}.",
     "Le sujet « {topic} » revient à chaque réunion ; {body} souhaite le trancher.",
@@ -62,10 +129,17 @@ SENTENCES = (
     "La décision se prend par consentement, après un tour de clarification.",
 )
 ITEMS = (
-    "Identifier les besoins communs", "Comparer les statuts possibles", "Chiffrer les économies",
-    "Consulter les adhérent·es", "Rédiger une convention", "Prévoir une clause de sortie",
-    "Désigner un binôme référent", "Planifier un point d'étape", "Informer les financeurs",
-    "Mettre à jour le règlement intérieur", "Ouvrir un espace de documentation partagé",
+    "Identifier les besoins communs",
+    "Comparer les statuts possibles",
+    "Chiffrer les économies",
+    "Consulter les adhérent·es",
+    "Rédiger une convention",
+    "Prévoir une clause de sortie",
+    "Désigner un binôme référent",
+    "Planifier un point d'étape",
+    "Informer les financeurs",
+    "Mettre à jour le règlement intérieur",
+    "Ouvrir un espace de documentation partagé",
 )
 
 
@@ -94,8 +168,9 @@ def _title_makers() -> dict[str, Callable[[random.Random], str]]:
     }
 
 
-def _unique_title(rng: random.Random, make: Callable[[random.Random], str], seen: set[str],
-                  index: int) -> str:
+def _unique_title(
+    rng: random.Random, make: Callable[[random.Random], str], seen: set[str], index: int
+) -> str:
     title = make(rng)
     for _attempt in range(50):
         if slugify(title) not in seen:
@@ -140,8 +215,12 @@ def _of(place: str) -> str:
 def _sentence(rng: random.Random) -> str:
     place = rng.choice(PLACES)
     text = rng.choice(SENTENCES).format(
-        actor=rng.choice(ACTORS), action=rng.choice(ACTIONS), place=place, of_place=_of(place),
-        topic=rng.choice(TOPICS), body=rng.choice(BODIES)[1],
+        actor=rng.choice(ACTORS),
+        action=rng.choice(ACTIONS),
+        place=place,
+        of_place=_of(place),
+        topic=rng.choice(TOPICS),
+        body=rng.choice(BODIES)[1],
     )
     return text[:1].upper() + text[1:]
 
@@ -160,8 +239,11 @@ def _list_block(rng: random.Random) -> str:
 
 
 def _table_block(rng: random.Random) -> str:
-    rows = [f"| {rng.choice(ITEMS)} | {rng.choice(ACTORS)} | {rng.randint(1, 28)} "
-            f"{rng.choice(MONTHS)} |" for _ in range(rng.randint(3, 6))]
+    rows = [
+        f"| {rng.choice(ITEMS)} | {rng.choice(ACTORS)} | {rng.randint(1, 28)} "
+        f"{rng.choice(MONTHS)} |"
+        for _ in range(rng.randint(3, 6))
+    ]
     return "\n".join(["| Étape | Qui | Échéance |", "|---|---|---|", *rows])
 
 
@@ -231,5 +313,7 @@ def describe(pages: list[CorpusPage]) -> str:
     sizes = sorted(len(p.markdown.encode()) for p in pages)
     links = sum(p.markdown.count("[[") for p in pages)
     shape = ", ".join(f"depth {d}: {n}" for d, n in sorted(depths.items()))
-    return (f"{len(pages)} pages ({shape}); {sizes[0]}–{sizes[-1]} bytes, "
-            f"median {sizes[len(sizes) // 2]} bytes; {links} wikilinks")
+    return (
+        f"{len(pages)} pages ({shape}); {sizes[0]}–{sizes[-1]} bytes, "
+        f"median {sizes[len(sizes) // 2]} bytes; {links} wikilinks"
+    )

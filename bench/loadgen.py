@@ -77,27 +77,56 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run_wrk(port: int, paths: list[str], seconds: float, connections: int,
-            workdir: Path) -> LoadResult:
+def run_wrk(
+    port: int, paths: list[str], seconds: float, connections: int, workdir: Path
+) -> LoadResult:
     """One wrk thread (a C event loop keeps up easily and leaves the cores to the server)."""
     script, paths_file = workdir / "random_paths.lua", workdir / "paths.txt"
     script.write_text(WRK_LUA)
     paths_file.write_text("\n".join(paths) + "\n")
-    argv = ["wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "30s",
-            "-s", str(script), f"http://{HOST}:{port}/"]
+    argv = [
+        "wrk",
+        "-t1",
+        f"-c{connections}",
+        f"-d{seconds:g}s",
+        "--timeout",
+        "30s",
+        "-s",
+        str(script),
+        f"http://{HOST}:{port}/",
+    ]
     cpu_before = _children_cpu()
-    done = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 60,
-                          env={"BENCH_PATHS_FILE": str(paths_file), "PATH": "/usr/bin:/bin"},
-                          check=False)
+    done = subprocess.run(
+        argv,
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
+        env={"BENCH_PATHS_FILE": str(paths_file), "PATH": "/usr/bin:/bin"},
+        check=False,
+    )
     match = WRK_LINE.search(done.stdout)
     if done.returncode != 0 or match is None:
         raise RuntimeError(f"wrk failed ({done.returncode}): {done.stdout}\n{done.stderr}")
     requests, duration_us, errors, p50, p95, p99 = (int(g) for g in match.groups())
-    detail = next((line[len("BENCH_ERRORS "):] for line in done.stdout.splitlines()
-                   if line.startswith("BENCH_ERRORS ")), "")
-    return LoadResult(f"wrk 4.1 (1 thread, {connections} connections)", requests,
-                      duration_us / 1e6, errors, p50 / 1000, p95 / 1000, p99 / 1000,
-                      _children_cpu() - cpu_before, detail)
+    detail = next(
+        (
+            line[len("BENCH_ERRORS ") :]
+            for line in done.stdout.splitlines()
+            if line.startswith("BENCH_ERRORS ")
+        ),
+        "",
+    )
+    return LoadResult(
+        f"wrk 4.1 (1 thread, {connections} connections)",
+        requests,
+        duration_us / 1e6,
+        errors,
+        p50 / 1000,
+        p95 / 1000,
+        p99 / 1000,
+        _children_cpu() - cpu_before,
+        detail,
+    )
 
 
 class _Client:
@@ -166,15 +195,18 @@ def run_python(port: int, paths: list[str], seconds: float, connections: int) ->
     elapsed = time.monotonic() - started
     ordered = sorted(latency for latencies, _errors in results for latency in latencies)
     return LoadResult(
-        f"python http.client ({connections} threads)", len(ordered), elapsed,
+        f"python http.client ({connections} threads)",
+        len(ordered),
+        elapsed,
         sum(errors for _latencies, errors in results),
         *(1000 * _percentile(ordered, q) for q in (50, 95, 99)),
         client_cpu_s=time.process_time() - cpu_before,
     )
 
 
-def warm_up(port: int, paths: list[str], passes: int, connections: int,
-            budget_s: float) -> Counter[int]:
+def warm_up(
+    port: int, paths: list[str], passes: int, connections: int, budget_s: float
+) -> Counter[int]:
     """Request every path ``passes`` times (within ``budget_s``); returns the status counts."""
     deadline = time.monotonic() + budget_s
     chunks = [paths[i::connections] * passes for i in range(connections)]

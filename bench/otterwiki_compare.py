@@ -20,18 +20,23 @@ OTTERWIKI_VERSION = "2.26.1"
 DEFAULT_VENV = Path("/tmp/otterwiki-venv")
 INSTALL_TIMEOUT = 900
 GIT_IDENTITY = {
-    "GIT_AUTHOR_NAME": "Banc d'essai", "GIT_AUTHOR_EMAIL": "bench@cercle.test",
-    "GIT_COMMITTER_NAME": "Banc d'essai", "GIT_COMMITTER_EMAIL": "bench@cercle.test",
+    "GIT_AUTHOR_NAME": "Banc d'essai",
+    "GIT_AUTHOR_EMAIL": "bench@cercle.test",
+    "GIT_COMMITTER_NAME": "Banc d'essai",
+    "GIT_COMMITTER_EMAIL": "bench@cercle.test",
 }
 # (label, SIDEBAR_MENUTREE_MODE): "SORTED" is the shipped default; "" disables the page tree
 # (otterwiki/sidebar.py: SidebarPageIndex only loads pages ``if self.mode``).
-CONFIGURATIONS = (("Otter Wiki (default: sidebar tree)", "SORTED"),
-                  ("Otter Wiki (sidebar tree off)", ""))
+CONFIGURATIONS = (
+    ("Otter Wiki (default: sidebar tree)", "SORTED"),
+    ("Otter Wiki (sidebar tree off)", ""),
+)
 
 
 def install_command(venv: Path) -> str:
-    return (f"python3 -m venv {venv} && "
-            f"{venv}/bin/pip install otterwiki=={OTTERWIKI_VERSION} gunicorn")
+    return (
+        f"python3 -m venv {venv} && {venv}/bin/pip install otterwiki=={OTTERWIKI_VERSION} gunicorn"
+    )
 
 
 def _installed(venv: Path) -> bool:
@@ -40,7 +45,11 @@ def _installed(venv: Path) -> bool:
         return False
     probe = subprocess.run(
         [str(python), "-c", "import importlib.metadata as m; print(m.version('otterwiki'))"],
-        capture_output=True, text=True, timeout=60, check=False)
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     return probe.stdout.strip() == OTTERWIKI_VERSION
 
 
@@ -48,21 +57,36 @@ def ensure_venv(venv: Path, *, create: bool) -> Path:
     """The venv's gunicorn; creates the venv when asked, otherwise says how to."""
     if not _installed(venv):
         if not create:
-            raise SystemExit(f"An Otter Wiki is not installed in {venv}. Run:\n  "
-                             f"{install_command(venv)}\nor pass --install-otterwiki.")
+            raise SystemExit(
+                f"An Otter Wiki is not installed in {venv}. Run:\n  "
+                f"{install_command(venv)}\nor pass --install-otterwiki."
+            )
         print(f"Installing otterwiki=={OTTERWIKI_VERSION} into {venv} …", flush=True)
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
-        subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet",
-                        f"otterwiki=={OTTERWIKI_VERSION}", "gunicorn"],
-                       check=True, timeout=INSTALL_TIMEOUT)
+        subprocess.run(
+            [
+                str(venv / "bin" / "pip"),
+                "install",
+                "--quiet",
+                f"otterwiki=={OTTERWIKI_VERSION}",
+                "gunicorn",
+            ],
+            check=True,
+            timeout=INSTALL_TIMEOUT,
+        )
     return venv / "bin" / "gunicorn"
 
 
 def _git(repo: Path, *args: str) -> None:
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(repo.parent),
-           "GIT_CONFIG_NOSYSTEM": "1", **GIT_IDENTITY}
-    subprocess.run(["git", "-C", str(repo), *args], check=True, env=env, timeout=300,
-                   stdout=subprocess.DEVNULL)
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(repo.parent),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        **GIT_IDENTITY,
+    }
+    subprocess.run(
+        ["git", "-C", str(repo), *args], check=True, env=env, timeout=300, stdout=subprocess.DEVNULL
+    )
 
 
 def build_repo(repo: Path, corpus: list[CorpusPage]) -> list[str]:
@@ -100,14 +124,24 @@ def init_database(venv: Path, settings: Path) -> None:
     """Import the app once so it creates its SQLite tables: two gunicorn workers booting on an
     empty database race to create them, and the loser exits ("table preferences already
     exists"), which stops gunicorn."""
-    subprocess.run([str(venv / "bin" / "python"), "-c", "import otterwiki.server"],
-                   env=server_env(settings), cwd=settings.parent, check=True, timeout=120,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [str(venv / "bin" / "python"), "-c", "import otterwiki.server"],
+        env=server_env(settings),
+        cwd=settings.parent,
+        check=True,
+        timeout=120,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def server_env(settings: Path) -> dict[str, str]:
-    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "OTTERWIKI_SETTINGS": str(settings),
-            "HOME": str(settings.parent), "LANG": "C.UTF-8"}
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "OTTERWIKI_SETTINGS": str(settings),
+        "HOME": str(settings.parent),
+        "LANG": "C.UTF-8",
+    }
 
 
 def server_argv(gunicorn: Path, workers: int) -> Callable[[int], list[str]]:
@@ -116,7 +150,13 @@ def server_argv(gunicorn: Path, workers: int) -> Callable[[int], list[str]]:
     requests hang past 30 s."""
 
     def argv(port: int) -> list[str]:
-        return [str(gunicorn), "-w", str(workers), "-b", f"127.0.0.1:{port}",
-                "otterwiki.server:app"]
+        return [
+            str(gunicorn),
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "otterwiki.server:app",
+        ]
 
     return argv

@@ -54,8 +54,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--pages", type=int, default=1000, help="pages in the corpus")
     parser.add_argument("--seconds", type=float, default=15.0, help="duration of each load run")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=4,
-                        help="gunicorn threads per Cercle worker (Otter Wiki: sync workers)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=4,
+        help="gunicorn threads per Cercle worker (Otter Wiki: sync workers)",
+    )
     parser.add_argument("--connections", type=int, default=16, help="concurrent client connections")
     parser.add_argument("--generator", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument("--warmup-passes", type=int, default=2, help="views of every page first")
@@ -63,11 +67,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--otterwiki", action="store_true", help="also measure An Otter Wiki")
     parser.add_argument("--otterwiki-venv", type=Path, default=otterwiki_compare.DEFAULT_VENV)
-    parser.add_argument("--install-otterwiki", action="store_true",
-                        help="create the Otter Wiki venv when it is missing")
-    parser.add_argument("--app-dir", type=Path, action="append",
-                        help="Cercle source tree to serve (default: this checkout); repeat it "
-                             "to compare a patched copy (A/B)")
+    parser.add_argument(
+        "--install-otterwiki",
+        action="store_true",
+        help="create the Otter Wiki venv when it is missing",
+    )
+    parser.add_argument(
+        "--app-dir",
+        type=Path,
+        action="append",
+        help="Cercle source tree to serve (default: this checkout); repeat it "
+        "to compare a patched copy (A/B)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary data folder")
     args = parser.parse_args(argv)
     args.app_dir = [path.resolve() for path in args.app_dir or [ROOT]]
@@ -85,8 +96,9 @@ def load_cercle(data_dir: Path, corpus: list[CorpusPage]) -> list[str]:
     migrate.upgrade(url)
     app = create_app({"DATA_DIR": data_dir, "DATABASE_URL": url})
     with app.app_context():
-        user = accounts.create_user("banc@cercle.test", "Banc d'essai", "banc-d-essai-2026",
-                                    can_create_spaces=True)
+        user = accounts.create_user(
+            "banc@cercle.test", "Banc d'essai", "banc-d-essai-2026", can_create_spaces=True
+        )
         space = spaces.create_space(user, "Coopérer — banc d'essai", visibility="link")
         ids: list[int] = []
         urls: list[str] = []
@@ -98,23 +110,38 @@ def load_cercle(data_dir: Path, corpus: list[CorpusPage]) -> list[str]:
     return urls
 
 
-def cercle_target(data_dir: Path, paths: list[str], args: argparse.Namespace,
-                  app_dir: Path) -> Target:
+def cercle_target(
+    data_dir: Path, paths: list[str], args: argparse.Namespace, app_dir: Path
+) -> Target:
     gunicorn = Path(sys.executable).parent / "gunicorn"
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(data_dir),
-           "LANG": "C.UTF-8", "CERCLE_DATA_DIR": str(data_dir), "PYTHONPATH": str(app_dir),
-           "DATABASE_URL": f"sqlite:///{data_dir / 'cercle.db'}"}
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(data_dir),
+        "LANG": "C.UTF-8",
+        "CERCLE_DATA_DIR": str(data_dir),
+        "PYTHONPATH": str(app_dir),
+        "DATABASE_URL": f"sqlite:///{data_dir / 'cercle.db'}",
+    }
 
     def command(port: int) -> list[str]:
-        return [str(gunicorn), "-w", str(args.workers), "--threads", str(args.threads),
-                "-b", f"127.0.0.1:{port}", "app:create_app()"]
+        return [
+            str(gunicorn),
+            "-w",
+            str(args.workers),
+            "--threads",
+            str(args.threads),
+            "-b",
+            f"127.0.0.1:{port}",
+            "app:create_app()",
+        ]
 
     label = "Cercle" if app_dir == ROOT else f"Cercle ({app_dir.name})"
     return Target(label, command, env, app_dir, paths)
 
 
-def otterwiki_targets(work: Path, corpus: list[CorpusPage], args: argparse.Namespace,
-                      gunicorn: Path) -> list[Target]:
+def otterwiki_targets(
+    work: Path, corpus: list[CorpusPage], args: argparse.Namespace, gunicorn: Path
+) -> list[Target]:
     repo = work / "otterwiki-repo"
     paths = otterwiki_compare.build_repo(repo, corpus)
     command = otterwiki_compare.server_argv(gunicorn, args.workers)
@@ -126,8 +153,9 @@ def otterwiki_targets(work: Path, corpus: list[CorpusPage], args: argparse.Names
     return targets
 
 
-def _generate_load(port: int, paths: list[str], args: argparse.Namespace,
-                   work: Path) -> loadgen.LoadResult:
+def _generate_load(
+    port: int, paths: list[str], args: argparse.Namespace, work: Path
+) -> loadgen.LoadResult:
     use_wrk = args.generator == "wrk" or (args.generator == "auto" and loadgen.wrk_available())
     if use_wrk:
         return loadgen.run_wrk(port, paths, args.seconds, args.connections, work)
@@ -138,15 +166,23 @@ def measure(target: Target, args: argparse.Namespace, work: Path, number: int) -
     log_path = work / f"server-{number}.log"
     print(f"\n== {target.label}: {' '.join(target.command(0)).replace(':0 ', ':PORT ')}")
     print(f"   load average before the run: {os.getloadavg()[0]:.2f}", flush=True)
-    with servers.running(target.command, env=target.env, cwd=target.cwd, log_path=log_path,
-                         probe_path=target.paths[0]) as (port, pgid):
-        warm = loadgen.warm_up(port, target.paths, args.warmup_passes, args.connections,
-                               args.warmup_seconds)
+    with servers.running(
+        target.command,
+        env=target.env,
+        cwd=target.cwd,
+        log_path=log_path,
+        probe_path=target.paths[0],
+    ) as (port, pgid):
+        warm = loadgen.warm_up(
+            port, target.paths, args.warmup_passes, args.connections, args.warmup_seconds
+        )
         cpu_before, machine_before = servers.group_cpu_seconds(pgid), servers.machine_cpu_ticks()
         load = _generate_load(port, target.paths, args, work)
         server_cpu = servers.group_cpu_seconds(pgid) - cpu_before
-        busy, total = (after - before for after, before in
-                       zip(servers.machine_cpu_ticks(), machine_before, strict=True))
+        busy, total = (
+            after - before
+            for after, before in zip(servers.machine_cpu_ticks(), machine_before, strict=True)
+        )
     result = Measurement(target.label, load, server_cpu, 100 * busy / max(total, 1), warm)
     print_measurement(result)
     return result
@@ -154,17 +190,23 @@ def measure(target: Target, args: argparse.Namespace, work: Path, number: int) -
 
 def print_measurement(m: Measurement) -> None:
     load = m.load
-    warm = ", ".join(f"{'not sent' if s == -1 else s or 'socket error'}: {n}"
-                     for s, n in sorted(m.warmup.items()))
+    warm = ", ".join(
+        f"{'not sent' if s == -1 else s or 'socket error'}: {n}"
+        for s, n in sorted(m.warmup.items())
+    )
     print(f"   warm-up statuses: {warm}")
     print(f"   generator: {load.generator}, {load.seconds:.1f} s")
-    print(f"   requests {load.requests} | {load.rps:.1f} req/s | p50 {load.p50_ms:.1f} ms | "
-          f"p95 {load.p95_ms:.1f} ms | p99 {load.p99_ms:.1f} ms | errors {load.errors}"
-          + (f" ({load.detail})" if load.errors else ""))
+    print(
+        f"   requests {load.requests} | {load.rps:.1f} req/s | p50 {load.p50_ms:.1f} ms | "
+        f"p95 {load.p95_ms:.1f} ms | p99 {load.p99_ms:.1f} ms | errors {load.errors}"
+        + (f" ({load.detail})" if load.errors else "")
+    )
     print(f"   server CPU per view: {_cpu_per_view_ms(m):.1f} ms")
-    print(f"   CPU during the run: server processes {m.server_cpu_s:.1f} s, load generator "
-          f"{load.client_cpu_s:.1f} s; machine {m.machine_busy_pct:.0f} % busy (all CPUs)",
-          flush=True)
+    print(
+        f"   CPU during the run: server processes {m.server_cpu_s:.1f} s, load generator "
+        f"{load.client_cpu_s:.1f} s; machine {m.machine_busy_pct:.0f} % busy (all CPUs)",
+        flush=True,
+    )
 
 
 def _cpu_per_view_ms(m: Measurement) -> float:
@@ -175,34 +217,44 @@ def print_summary(results: list[Measurement]) -> None:
     """The table, then Cercle / Otter Wiki: measured req/s, and server CPU per view (the
     ceiling, CPUs ÷ CPU per view, is what the machine could serve with nothing else on it)."""
     cpus = os.cpu_count() or 1
-    print(f"\n{'target':<38}{'requests':>9}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
-          f"{'errors':>7}{'CPU ms/view':>12}{'ceiling req/s':>14}")
+    print(
+        f"\n{'target':<38}{'requests':>9}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+        f"{'errors':>7}{'CPU ms/view':>12}{'ceiling req/s':>14}"
+    )
     for m in results:
         load, per_view = m.load, _cpu_per_view_ms(m)
         ceiling = 1000 * cpus / per_view if per_view else 0.0
-        print(f"{m.label:<38}{load.requests:>9}{load.rps:>8.1f}{load.p50_ms:>9.1f}"
-              f"{load.p95_ms:>9.1f}{load.p99_ms:>9.1f}{load.errors:>7}{per_view:>12.1f}"
-              f"{ceiling:>14.0f}")
+        print(
+            f"{m.label:<38}{load.requests:>9}{load.rps:>8.1f}{load.p50_ms:>9.1f}"
+            f"{load.p95_ms:>9.1f}{load.p99_ms:>9.1f}{load.errors:>7}{per_view:>12.1f}"
+            f"{ceiling:>14.0f}"
+        )
     ours = [m for m in results if m.label.startswith("Cercle")]
     for theirs in (m for m in results if not m.label.startswith("Cercle")):
         for m in ours:
             ratio = m.load.rps / theirs.load.rps if theirs.load.rps else float("inf")
             by_cpu = _cpu_per_view_ms(theirs) / max(_cpu_per_view_ms(m), 1e-9)
             verdict = "met" if ratio >= TARGET_RATIO else "NOT met"
-            print(f"{m.label} vs {theirs.label}: {ratio:.2f}× the req/s (target ≥ "
-                  f"{TARGET_RATIO:g}×: {verdict}); CPU per view theirs ÷ ours {by_cpu:.2f}×")
+            print(
+                f"{m.label} vs {theirs.label}: {ratio:.2f}× the req/s (target ≥ "
+                f"{TARGET_RATIO:g}×: {verdict}); CPU per view theirs ÷ ours {by_cpu:.2f}×"
+            )
 
 
 def run(args: argparse.Namespace, work: Path) -> list[Measurement]:
-    otter_gunicorn = (otterwiki_compare.ensure_venv(args.otterwiki_venv,
-                                                    create=args.install_otterwiki)
-                      if args.otterwiki else None)
+    otter_gunicorn = (
+        otterwiki_compare.ensure_venv(args.otterwiki_venv, create=args.install_otterwiki)
+        if args.otterwiki
+        else None
+    )
     corpus = build_corpus(args.pages, args.seed)
     print(f"Corpus (seed {args.seed}): {describe(corpus)}")
-    print(f"Machine: {os.cpu_count()} CPUs. Cercle: gunicorn -w {args.workers} --threads "
-          f"{args.threads}; Otter Wiki: gunicorn -w {args.workers} (sync). {args.connections} "
-          f"connections, {args.seconds:g} s per run, one server at a time; anonymous views "
-          "(Cercle space visible by link)")
+    print(
+        f"Machine: {os.cpu_count()} CPUs. Cercle: gunicorn -w {args.workers} --threads "
+        f"{args.threads}; Otter Wiki: gunicorn -w {args.workers} (sync). {args.connections} "
+        f"connections, {args.seconds:g} s per run, one server at a time; anonymous views "
+        "(Cercle space visible by link)"
+    )
     data_dir = work / "cercle-data"
     data_dir.mkdir()
     paths = load_cercle(data_dir, corpus)

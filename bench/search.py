@@ -34,8 +34,12 @@ from .corpus import BODIES, FORMS, PLACES, TOPICS, CorpusPage, build_corpus
 
 log = logging.getLogger("bench.search")
 ROOT = Path(__file__).resolve().parent.parent
-SPACES = (("Coopérer à Lyon", "link"), ("Fusion d'associations", "link"),
-          ("Réseau ESS", "link"), ("Comité de pilotage (privé)", "members"))
+SPACES = (
+    ("Coopérer à Lyon", "link"),
+    ("Fusion d'associations", "link"),
+    ("Réseau ESS", "link"),
+    ("Comité de pilotage (privé)", "members"),
+)
 TARGETS = {"in_process_p95_ms": 30.0, "http_p95_ms": 50.0, "otter_ratio": 20.0}
 
 
@@ -75,15 +79,34 @@ def load_database(data_dir: Path, corpus: list[CorpusPage]) -> tuple[list[str], 
         spaces = [Space(slug=slugify(t), title=t, visibility=v) for t, v in SPACES]
         db.session.add_all([user, *spaces])
         db.session.flush()
-        db.session.add_all(Membership(space_id=s.id, user_id=user.id, role="reader")
-                           for s in spaces)
-        rows = [{"space_id": spaces[i % len(spaces)].id, "title": p.title,
-                 "slug": f"{slugify(p.title)[:180]}-{i}", "markdown": p.markdown,
-                 "revision_number": 1, "created_by_id": user.id} for i, p in enumerate(corpus)]
+        db.session.add_all(
+            Membership(space_id=s.id, user_id=user.id, role="reader") for s in spaces
+        )
+        rows = [
+            {
+                "space_id": spaces[i % len(spaces)].id,
+                "title": p.title,
+                "slug": f"{slugify(p.title)[:180]}-{i}",
+                "markdown": p.markdown,
+                "revision_number": 1,
+                "created_by_id": user.id,
+            }
+            for i, p in enumerate(corpus)
+        ]
         ids = db.session.scalars(insert(Page).returning(Page.id), rows).all()
-        db.session.execute(insert(Revision), [
-            {"page_id": pid, "number": 1, "title": r["title"], "markdown": r["markdown"],
-             "author_id": user.id} for pid, r in zip(ids, rows, strict=True)])
+        db.session.execute(
+            insert(Revision),
+            [
+                {
+                    "page_id": pid,
+                    "number": 1,
+                    "title": r["title"],
+                    "markdown": r["markdown"],
+                    "author_id": user.id,
+                }
+                for pid, r in zip(ids, rows, strict=True)
+            ],
+        )
         db.session.commit()
         return [s.slug for s in spaces], user.id
 
@@ -93,8 +116,7 @@ def build_index(data_dir: Path) -> tuple[float, int, int]:
     import search
     from app import create_app
 
-    app = create_app({"DATA_DIR": data_dir,
-                      "DATABASE_URL": f"sqlite:///{data_dir / 'cercle.db'}"})
+    app = create_app({"DATA_DIR": data_dir, "DATABASE_URL": f"sqlite:///{data_dir / 'cercle.db'}"})
     with app.app_context():
         started = time.perf_counter()
         count = search.indexer().rebuild()
@@ -109,8 +131,14 @@ def build_index(data_dir: Path) -> tuple[float, int, int]:
 def make_queries(count: int, slugs: list[str], seed: int = 7) -> list[Query]:
     rng = random.Random(seed)
     phrases = [*TOPICS, *(b for b, _ in BODIES), *FORMS]
-    words = sorted({w.strip("()'·").lower() for p in [*phrases, *PLACES] for w in p.split()
-                    if len(w) > 4 and "'" not in w})
+    words = sorted(
+        {
+            w.strip("()'·").lower()
+            for p in [*phrases, *PLACES]
+            for w in p.split()
+            if len(w) > 4 and "'" not in w
+        }
+    )
     makers = (
         lambda: rng.choice(words),
         lambda: f"{rng.choice(words)} {rng.choice(words)}",
@@ -124,8 +152,9 @@ def make_queries(count: int, slugs: list[str], seed: int = 7) -> list[Query]:
     return queries
 
 
-def in_process_latency(data_dir: Path, queries: list[Query],
-                       user_id: int) -> tuple[list[float], list[float]]:
+def in_process_latency(
+    data_dir: Path, queries: list[Query], user_id: int
+) -> tuple[list[float], list[float]]:
     """Wall-clock and CPU time of each query (CPU time is less sensitive to a busy machine)."""
     import search
     from app import create_app
@@ -133,8 +162,7 @@ def in_process_latency(data_dir: Path, queries: list[Query],
     from wiki.db import db
     from wiki.models import User
 
-    app = create_app({"DATA_DIR": data_dir,
-                      "DATABASE_URL": f"sqlite:///{data_dir / 'cercle.db'}"})
+    app = create_app({"DATA_DIR": data_dir, "DATABASE_URL": f"sqlite:///{data_dir / 'cercle.db'}"})
     samples, cpu, hits = [], [], 0
     with app.test_request_context():
         user = db.session.get(User, user_id)
@@ -152,8 +180,10 @@ def in_process_latency(data_dir: Path, queries: list[Query],
 
 
 def http_paths(queries: list[Query]) -> list[str]:
-    return ["/recherche?" + urlencode({"q": q.text, **({"space": q.space} if q.space else {})})
-            for q in queries]
+    return [
+        "/recherche?" + urlencode({"q": q.text, **({"space": q.space} if q.space else {})})
+        for q in queries
+    ]
 
 
 def sequential_latency(port: int, paths: list[str]) -> list[float]:
@@ -173,8 +203,9 @@ def sequential_latency(port: int, paths: list[str]) -> list[float]:
     return samples
 
 
-def throughput(port: int, paths: list[str], args: argparse.Namespace,
-               work: Path) -> loadgen.LoadResult:
+def throughput(
+    port: int, paths: list[str], args: argparse.Namespace, work: Path
+) -> loadgen.LoadResult:
     if loadgen.wrk_available():
         return loadgen.run_wrk(port, paths, args.seconds, args.connections, work)
     return loadgen.run_python(port, paths, args.seconds, args.connections)
@@ -183,26 +214,42 @@ def throughput(port: int, paths: list[str], args: argparse.Namespace,
 # --- servers --------------------------------------------------------------------------------
 
 
-def cercle_http(data_dir: Path, queries: list[Query], args: argparse.Namespace,
-                work: Path) -> tuple[list[float], loadgen.LoadResult]:
+def cercle_http(
+    data_dir: Path, queries: list[Query], args: argparse.Namespace, work: Path
+) -> tuple[list[float], loadgen.LoadResult]:
     gunicorn = Path(sys.executable).parent / "gunicorn"
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(data_dir),
-           "LANG": "C.UTF-8", "CERCLE_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT),
-           "DATABASE_URL": f"sqlite:///{data_dir / 'cercle.db'}"}
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(data_dir),
+        "LANG": "C.UTF-8",
+        "CERCLE_DATA_DIR": str(data_dir),
+        "PYTHONPATH": str(ROOT),
+        "DATABASE_URL": f"sqlite:///{data_dir / 'cercle.db'}",
+    }
 
     def argv(port: int) -> list[str]:
-        return [str(gunicorn), "-w", str(args.workers), "--threads", str(args.threads),
-                "-b", f"127.0.0.1:{port}", "app:create_app()"]
+        return [
+            str(gunicorn),
+            "-w",
+            str(args.workers),
+            "--threads",
+            str(args.threads),
+            "-b",
+            f"127.0.0.1:{port}",
+            "app:create_app()",
+        ]
 
     paths = http_paths(queries)
-    with servers.running(argv, env=env, cwd=ROOT, log_path=work / "cercle.log",
-                         probe_path="/recherche?q=cooperation") as (port, _pgid):
+    with servers.running(
+        argv, env=env, cwd=ROOT, log_path=work / "cercle.log", probe_path="/recherche?q=cooperation"
+    ) as (port, _pgid):
         latency = sequential_latency(port, paths)
         return latency, throughput(port, paths, args, work)
 
 
-def otterwiki_http(corpus: list[CorpusPage], queries: list[Query], args: argparse.Namespace,
-                   work: Path) -> loadgen.LoadResult:
+def otterwiki_http(
+    corpus: list[CorpusPage], queries: list[Query], args: argparse.Namespace, work: Path
+) -> loadgen.LoadResult:
     gunicorn = otterwiki_compare.ensure_venv(args.otterwiki_venv, create=False)
     repo = work / "otterwiki-repo"
     otterwiki_compare.build_repo(repo, corpus)
@@ -210,8 +257,13 @@ def otterwiki_http(corpus: list[CorpusPage], queries: list[Query], args: argpars
     otterwiki_compare.init_database(args.otterwiki_venv, settings)
     paths = ["/-/search/" + quote(q.text, safe="") for q in queries]
     argv = otterwiki_compare.server_argv(gunicorn, args.workers)
-    with servers.running(argv, env=otterwiki_compare.server_env(settings), cwd=work,
-                         log_path=work / "otterwiki.log", probe_path="/-/search/x") as (port, _):
+    with servers.running(
+        argv,
+        env=otterwiki_compare.server_env(settings),
+        cwd=work,
+        log_path=work / "otterwiki.log",
+        probe_path="/-/search/x",
+    ) as (port, _):
         return loadgen.run_python(port, paths, args.otter_seconds, args.workers)
 
 
@@ -221,15 +273,31 @@ def otterwiki_http(corpus: list[CorpusPage], queries: list[Query], args: argpars
 def report_latency(label: str, samples: list[float], target_ms: float) -> float:
     p50, p95, p99 = percentiles(samples)
     verdict = "OK" if p95 <= target_ms else "ABOVE TARGET"
-    log.info("%s (%d queries): p50 %.1f ms · p95 %.1f ms · p99 %.1f ms  [p95 target ≤ %.0f ms: %s]",
-             label, len(samples), p50, p95, p99, target_ms, verdict)
+    log.info(
+        "%s (%d queries): p50 %.1f ms · p95 %.1f ms · p99 %.1f ms  [p95 target ≤ %.0f ms: %s]",
+        label,
+        len(samples),
+        p50,
+        p95,
+        p99,
+        target_ms,
+        verdict,
+    )
     return p95
 
 
 def report_load(label: str, result: loadgen.LoadResult) -> None:
-    log.info("%s: %.1f req/s (%d requests in %.1f s, %d errors; p50 %.0f ms, p95 %.0f ms; %s)",
-             label, result.rps, result.requests, result.seconds, result.errors,
-             result.p50_ms, result.p95_ms, result.generator)
+    log.info(
+        "%s: %.1f req/s (%d requests in %.1f s, %d errors; p50 %.0f ms, p95 %.0f ms; %s)",
+        label,
+        result.rps,
+        result.requests,
+        result.seconds,
+        result.errors,
+        result.p50_ms,
+        result.p95_ms,
+        result.generator,
+    )
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -253,29 +321,48 @@ def run(args: argparse.Namespace, work: Path) -> None:
     corpus = build_corpus(args.pages)
     started = time.perf_counter()
     slugs, user_id = load_database(data_dir, corpus)
-    log.info("Corpus: %d French pages (%.1f MB of Markdown), loaded in %.1f s",
-             len(corpus), sum(len(p.markdown.encode()) for p in corpus) / 1e6,
-             time.perf_counter() - started)
+    log.info(
+        "Corpus: %d French pages (%.1f MB of Markdown), loaded in %.1f s",
+        len(corpus),
+        sum(len(p.markdown.encode()) for p in corpus) / 1e6,
+        time.perf_counter() - started,
+    )
     seconds, count, size = build_index(data_dir)
-    log.info("Indexing: %d documents in %.1f s (%.0f docs/s); index size %.1f MB",
-             count, seconds, count / seconds, size / 1e6)
+    log.info(
+        "Indexing: %d documents in %.1f s (%.0f docs/s); index size %.1f MB",
+        count,
+        seconds,
+        count / seconds,
+        size / 1e6,
+    )
     queries = make_queries(args.queries, slugs)
     wall, cpu = in_process_latency(data_dir, queries, user_id)
     report_latency("In-process latency (wall clock)", wall, TARGETS["in_process_p95_ms"])
     report_latency("In-process latency (CPU time)", cpu, TARGETS["in_process_p95_ms"])
-    log.info("  machine load average while measuring: %.1f (%d cores)", os.getloadavg()[0],
-             os.cpu_count() or 0)
+    log.info(
+        "  machine load average while measuring: %.1f (%d cores)",
+        os.getloadavg()[0],
+        os.cpu_count() or 0,
+    )
     latency, load = cercle_http(data_dir, queries, args, work)
     report_latency("HTTP latency, one client, /recherche", latency, TARGETS["http_p95_ms"])
-    report_load(f"Cercle HTTP throughput (gunicorn -w {args.workers} --threads {args.threads})",
-                load)
+    report_load(
+        f"Cercle HTTP throughput (gunicorn -w {args.workers} --threads {args.threads})", load
+    )
     if args.otterwiki:
         otter = otterwiki_http(corpus, queries, args, work)
-        report_load(f"An Otter Wiki {otterwiki_compare.OTTERWIKI_VERSION} search "
-                    f"(gunicorn -w {args.workers})", otter)
+        report_load(
+            f"An Otter Wiki {otterwiki_compare.OTTERWIKI_VERSION} search "
+            f"(gunicorn -w {args.workers})",
+            otter,
+        )
         ratio = load.rps / otter.rps if otter.rps else float("inf")
-        log.info("Throughput ratio Cercle / Otter Wiki: %.0f× [target ≥ %.0f×: %s]", ratio,
-                 TARGETS["otter_ratio"], "OK" if ratio >= TARGETS["otter_ratio"] else "BELOW")
+        log.info(
+            "Throughput ratio Cercle / Otter Wiki: %.0f× [target ≥ %.0f×: %s]",
+            ratio,
+            TARGETS["otter_ratio"],
+            "OK" if ratio >= TARGETS["otter_ratio"] else "BELOW",
+        )
 
 
 def main(argv: list[str] | None = None) -> None:

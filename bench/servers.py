@@ -72,13 +72,26 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 @contextlib.contextmanager
-def running(argv: Callable[[int], list[str]], *, env: dict[str, str], cwd: Path, log_path: Path,
-            probe_path: str) -> Iterator[tuple[int, int]]:
+def running(
+    argv: Callable[[int], list[str]],
+    *,
+    env: dict[str, str],
+    cwd: Path,
+    log_path: Path,
+    probe_path: str,
+) -> Iterator[tuple[int, int]]:
     """Run ``argv(port)`` until the block ends; yields (port, process group id)."""
     port = free_port()
     with log_path.open("wb") as log:
-        proc = subprocess.Popen(argv(port), cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
+        proc = subprocess.Popen(
+            argv(port),
+            cwd=cwd,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         try:
             wait_ready(proc, port, probe_path, log_path)
             yield port, proc.pid

@@ -15,7 +15,9 @@ url = config.attributes.get("database_url") or config.get_main_option("sqlalchem
 
 
 def run_offline() -> None:
-    context.configure(url=url, target_metadata=Base.metadata, render_as_batch=True, literal_binds=True)
+    context.configure(
+        url=url, target_metadata=Base.metadata, render_as_batch=True, literal_binds=True
+    )
     with context.begin_transaction():
         context.run_migrations()
 
@@ -28,7 +30,9 @@ def run_online() -> None:
             # cascade-delete their children. Must be set outside a transaction.
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
             connection.commit()
-        context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
+        context.configure(
+            connection=connection, target_metadata=Base.metadata, render_as_batch=True
+        )
         with context.begin_transaction():
             context.run_migrations()
         if connection.dialect.name == "sqlite":

@@ -140,8 +140,11 @@ class ResourceAdapter:
             body=body,
             tags=list(resource.tag_names),
             author_ids=[resource.author_id] if resource.author_id else [],
-            extra={"resource_kind": resource.kind, "filename": resource.filename,
-                   "mime_type": resource.mime_type},
+            extra={
+                "resource_kind": resource.kind,
+                "filename": resource.filename,
+                "mime_type": resource.mime_type,
+            },
             updated_at=resource.created_at,
         )
 

@@ -29,8 +29,12 @@ def _hit_json(item: service.ResultItem) -> dict:
         "kind": hit.kind,
         "id": hit.obj_id,
         "title": hit.title,
-        "space": {"id": space.id, "slug": space.slug, "title": space.title,
-                  "archived": space.is_archived},
+        "space": {
+            "id": space.id,
+            "slug": space.slug,
+            "title": space.title,
+            "archived": space.is_archived,
+        },
         "url": urljoin(request.host_url, item.url),
         "excerpt": str(hit.excerpt),
         "tags": hit.tags,
@@ -47,12 +51,19 @@ def search():
     if kind is not None and kind not in KIND_LABELS:
         raise ValidationError("Type inconnu : page, resource, answer ou comment.", field="kind")
     outcome = service.run_search(
-        user, query_text("q") or "", space=space, kinds=[kind] if kind else (),
+        user,
+        query_text("q") or "",
+        space=space,
+        kinds=[kind] if kind else (),
         page=query_int("page", default=1, minimum=1, maximum=service.PAGE_MAX),
         per_page=query_int("limit", default=20, minimum=1, maximum=LIMIT_MAX),
     )
     return jsonify(
-        query=outcome.text, total=outcome.total, page=outcome.page, per_page=outcome.per_page,
-        message=outcome.message, notes=list(outcome.notes),
+        query=outcome.text,
+        total=outcome.total,
+        page=outcome.page,
+        per_page=outcome.per_page,
+        message=outcome.message,
+        notes=list(outcome.notes),
         hits=[_hit_json(item) for item in outcome.items],
     )

@@ -40,10 +40,12 @@ class MemoryBackend:
         return len(fresh)
 
     def _allowed(self, doc: SearchDoc, filters: Filters) -> bool:
-        return ((filters.space_ids is None or doc.space_id in filters.space_ids)
-                and (not filters.kinds or doc.kind in filters.kinds)
-                and (not filters.tag or filters.tag in doc.tags)
-                and (filters.author_id is None or filters.author_id in doc.author_ids))
+        return (
+            (filters.space_ids is None or doc.space_id in filters.space_ids)
+            and (not filters.kinds or doc.kind in filters.kinds)
+            and (not filters.tag or filters.tag in doc.tags)
+            and (filters.author_id is None or filters.author_id in doc.author_ids)
+        )
 
     def _matches(self, doc: SearchDoc, query: ParsedQuery) -> bool:
         words = _words(f"{doc.title} {doc.headings} {doc.body}")
@@ -52,16 +54,26 @@ class MemoryBackend:
         return wanted <= words and prefixes_ok and not words & {fold(w) for w in query.excluded}
 
     def _hit(self, doc: SearchDoc) -> Hit:
-        return Hit(key=doc.key, kind=doc.kind, obj_id=doc.obj_id, space_id=doc.space_id,
-                   title=doc.title, title_html=Markup(escape(doc.title)),
-                   excerpt=Markup(escape(doc.body[:200])), score=1.0, tags=list(doc.tags),
-                   extra=dict(doc.extra))
+        return Hit(
+            key=doc.key,
+            kind=doc.kind,
+            obj_id=doc.obj_id,
+            space_id=doc.space_id,
+            title=doc.title,
+            title_html=Markup(escape(doc.title)),
+            excerpt=Markup(escape(doc.body[:200])),
+            score=1.0,
+            tags=list(doc.tags),
+            extra=dict(doc.extra),
+        )
 
     def search(self, query: ParsedQuery, filters: Filters, page: int, per_page: int) -> ResultPage:
         with self._lock:
-            found = [d for d in self.docs.values()
-                     if self._allowed(d, filters) and query.has_positive
-                     and self._matches(d, query)]
+            found = [
+                d
+                for d in self.docs.values()
+                if self._allowed(d, filters) and query.has_positive and self._matches(d, query)
+            ]
         found.sort(key=lambda d: d.title)
         window = found[(page - 1) * per_page : page * per_page]
         return ResultPage([self._hit(d) for d in window], len(found), page, per_page)
@@ -69,8 +81,11 @@ class MemoryBackend:
     def suggest(self, text: str, filters: Filters, limit: int) -> list[Hit]:
         start = fold(text.strip())
         with self._lock:
-            found = [d for d in self.docs.values()
-                     if start and self._allowed(d, filters) and fold(d.title).startswith(start)]
+            found = [
+                d
+                for d in self.docs.values()
+                if start and self._allowed(d, filters) and fold(d.title).startswith(start)
+            ]
         return [self._hit(d) for d in sorted(found, key=lambda d: d.title)[:limit]]
 
     def stored_keys(self) -> dict[str, str]:

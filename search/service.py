@@ -80,14 +80,23 @@ def readable_space_ids(user: User | None) -> frozenset[int] | None:
     return frozenset(db.session.scalars(select(Space.id).where(condition)))
 
 
-def _filters(user: User | None, space: Space | None, kinds: Iterable[str] = (),
-             tag: str | None = None, author_id: int | None = None) -> Filters:
+def _filters(
+    user: User | None,
+    space: Space | None,
+    kinds: Iterable[str] = (),
+    tag: str | None = None,
+    author_id: int | None = None,
+) -> Filters:
     readable = readable_space_ids(user)
     if space is not None:
         readable = frozenset({space.id}) if readable is None else readable & {space.id}
     clean_tag = (tag or "").strip().lower()[:TAG_MAX] or None
-    return Filters(space_ids=readable, kinds=frozenset(k for k in kinds if k in KIND_LABELS),
-                   tag=clean_tag, author_id=author_id)
+    return Filters(
+        space_ids=readable,
+        kinds=frozenset(k for k in kinds if k in KIND_LABELS),
+        tag=clean_tag,
+        author_id=author_id,
+    )
 
 
 def _ensure_index() -> None:
@@ -122,17 +131,26 @@ def _refusal(parsed: ParsedQuery, ignored: list[str]) -> str | None:
     return None
 
 
-def run_search(user: User | None, text: str | None, *, space: Space | None = None,
-               kinds: Iterable[str] = (), tag: str | None = None, author_id: int | None = None,
-               page: int = 1, per_page: int = PER_PAGE) -> SearchOutcome:
+def run_search(
+    user: User | None,
+    text: str | None,
+    *,
+    space: Space | None = None,
+    kinds: Iterable[str] = (),
+    tag: str | None = None,
+    author_id: int | None = None,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> SearchOutcome:
     """Search what ``user`` may read (``space`` must already be checked as readable)."""
     parsed = parse(text)
     page = max(1, min(page, PAGE_MAX))
     outcome = SearchOutcome(text=parsed.text, parsed=parsed, page=page, per_page=per_page)
     _ensure_index()
     try:
-        result = indexer().backend.search(parsed, _filters(user, space, kinds, tag, author_id),
-                                          page, per_page)
+        result = indexer().backend.search(
+            parsed, _filters(user, space, kinds, tag, author_id), page, per_page
+        )
     except SearchError as error:
         outcome.message = error.message + " Réessayez dans un instant."
         return outcome
@@ -141,8 +159,9 @@ def run_search(user: User | None, text: str | None, *, space: Space | None = Non
     return outcome
 
 
-def suggestions(user: User | None, text: str | None, *, space: Space | None = None,
-                limit: int = 8) -> list[ResultItem]:
+def suggestions(
+    user: User | None, text: str | None, *, space: Space | None = None, limit: int = 8
+) -> list[ResultItem]:
     """Titles starting with what is being typed, for the search box."""
     _ensure_index()
     try:
@@ -169,5 +188,6 @@ def filter_choices(user: User | None, space: Space | None, limit: int = 200) -> 
     if in_scope is not None:
         members = select(Membership.user_id).where(Membership.space_id.in_(in_scope))
         people = people.where(User.id.in_(members))
-    return FilterChoices(spaces=list(db.session.scalars(query)),
-                         authors=list(db.session.scalars(people)))
+    return FilterChoices(
+        spaces=list(db.session.scalars(query)), authors=list(db.session.scalars(people))
+    )

@@ -45,14 +45,24 @@ def results():
     space, scope_note = _scope()
     kinds = [k for k in request.args.getlist("kind") if k in KIND_CHOICES]
     outcome = service.run_search(
-        current_user, request.args.get("q", ""), space=space, kinds=kinds,
-        tag=request.args.get("tag") or None, author_id=_int_arg("author"),
+        current_user,
+        request.args.get("q", ""),
+        space=space,
+        kinds=kinds,
+        tag=request.args.get("tag") or None,
+        author_id=_int_arg("author"),
         page=_int_arg("page", 1) or 1,
     )
     return render_template(
-        "search/results.html", outcome=outcome, space=space, scope_note=scope_note,
-        kinds=kinds, kind_choices=KIND_CHOICES, tag=(request.args.get("tag") or "")[:40],
-        author_id=_int_arg("author"), choices=service.filter_choices(current_user, space),
+        "search/results.html",
+        outcome=outcome,
+        space=space,
+        scope_note=scope_note,
+        kinds=kinds,
+        kind_choices=KIND_CHOICES,
+        tag=(request.args.get("tag") or "")[:40],
+        author_id=_int_arg("author"),
+        choices=service.filter_choices(current_user, space),
     )
 
 
@@ -60,10 +70,18 @@ def results():
 def suggest():
     space, _note = _scope()
     items = service.suggestions(current_user, request.args.get("q", ""), space=space)
-    response = jsonify(suggestions=[
-        {"title": i.hit.title, "url": i.url, "kind": i.hit.kind, "kind_label": i.kind_label,
-         "space": i.space.title, "archived": i.archived}
-        for i in items
-    ])
+    response = jsonify(
+        suggestions=[
+            {
+                "title": i.hit.title,
+                "url": i.url,
+                "kind": i.hit.kind,
+                "kind_label": i.kind_label,
+                "space": i.space.title,
+                "archived": i.archived,
+            }
+            for i in items
+        ]
+    )
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -135,8 +135,13 @@ class WhooshBackend:
             collector = top if allowed is None else FilterCollector(top, allow=allowed)
             searcher.search_with_collector(wq, collector)
             found = list(collector.results())[(page - 1) * per_page :]
-            return ResultPage(hits=[_hit(h, terms) for h in found], total=collector.count(),
-                              page=page, per_page=per_page, ignored=ignored)
+            return ResultPage(
+                hits=[_hit(h, terms) for h in found],
+                total=collector.count(),
+                page=page,
+                per_page=per_page,
+                ignored=ignored,
+            )
 
         return self._read(run)
 

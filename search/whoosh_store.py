@@ -186,4 +186,3 @@ class IndexStore:
 
     def close(self) -> None:
         self.reset()
-

@@ -126,7 +126,11 @@ def personas(app) -> Personas:
     space = Space(slug="cooperer", title="Coopérer sur le territoire", description="Démo")
     db.session.add(space)
     db.session.flush()
-    for user, role in ((facilitator, "facilitator"), (participant, "participant"), (reader, "reader")):
+    for user, role in (
+        (facilitator, "facilitator"),
+        (participant, "participant"),
+        (reader, "reader"),
+    ):
         db.session.add(Membership(space_id=space.id, user_id=user.id, role=role))
     db.session.commit()
     return Personas(space, admin, facilitator, participant, reader, outsider)

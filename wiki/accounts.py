@@ -125,7 +125,9 @@ def update_profile(
     if locale not in (None, "", "fr", "en"):
         raise ValidationError("Langue inconnue.", field="locale")
     name = clean_name(name)
-    password_hash = _new_password_hash(user, current_password, new_password) if new_password else None
+    password_hash = (
+        _new_password_hash(user, current_password, new_password) if new_password else None
+    )
     user.name, user.color, user.locale = name, color.lower(), locale or None
     if password_hash:
         user.password_hash = password_hash

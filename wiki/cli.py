@@ -53,7 +53,9 @@ def demo_command(if_empty: bool) -> None:
 @click.option("--password", required=True)
 @click.option("--admin", is_flag=True, help="Administrateur·rice de l'instance.")
 @click.option("--can-create-spaces", is_flag=True, help="Peut ouvrir des espaces.")
-def users_create(email: str, name: str, password: str, admin: bool, can_create_spaces: bool) -> None:
+def users_create(
+    email: str, name: str, password: str, admin: bool, can_create_spaces: bool
+) -> None:
     try:
         user = accounts.create_user(
             email, name, password, is_admin=admin, can_create_spaces=can_create_spaces

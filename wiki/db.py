@@ -52,7 +52,9 @@ class Database:
 
     def init_app(self, app: Flask) -> None:
         engine = make_engine(app.config["DATABASE_URL"])
-        app.extensions[self.extension_key] = _Binding(engine, sessionmaker(engine, expire_on_commit=False))
+        app.extensions[self.extension_key] = _Binding(
+            engine, sessionmaker(engine, expire_on_commit=False)
+        )
         app.teardown_appcontext(self._close_session)
 
     @property

@@ -145,7 +145,9 @@ def seed() -> None:
     by_title = {}
     for title, parent, markdown in PAGES:
         parent_id = by_title[parent].id if parent else None
-        by_title[title] = pages.create_page(facilitator, space, title, markdown, parent_id=parent_id)
+        by_title[title] = pages.create_page(
+            facilitator, space, title, markdown, parent_id=parent_id
+        )
     pages.update_page(
         users["participant·e"],
         by_title["Cartographie des coopérations"],
@@ -170,7 +172,10 @@ def _seed_resources(facilitator: User, participant: User, space) -> None:
         "upload_dir": Path(current_app.config["UPLOAD_DIR"]),
     }
     resources.add_link(
-        facilitator, space, url="https://www.avise.org/", title="Avise — ressources de l'ESS",
+        facilitator,
+        space,
+        url="https://www.avise.org/",
+        title="Avise — ressources de l'ESS",
         description="Fiches pratiques sur les statuts et les formes de coopération.",
         tags="statuts, ess",
     )
@@ -182,14 +187,23 @@ def _seed_resources(facilitator: User, participant: User, space) -> None:
         "- Point de vigilance : prévoir qui signe le bail.\n"
     )
     resources.add_file(
-        participant, space, filename="retour-experience-local.md",
+        participant,
+        space,
+        filename="retour-experience-local.md",
         stream=io.BytesIO(experience.encode()),
         title="Retour d'expérience — mutualisation d'un local",
-        description="Ce qui a marché, ce qui a coincé.", tags="expérience, mutualisation", **limits,
+        description="Ce qui a marché, ce qui a coincé.",
+        tags="expérience, mutualisation",
+        **limits,
     )
     resources.add_file(
-        facilitator, space, filename="cartographie.png", stream=io.BytesIO(_demo_map_png()),
-        title="Carte des coopérations du territoire", tags="cartographie", **limits,
+        facilitator,
+        space,
+        filename="cartographie.png",
+        stream=io.BytesIO(_demo_map_png()),
+        title="Carte des coopérations du territoire",
+        tags="cartographie",
+        **limits,
         description="Premier jet de la carte : à compléter pendant la journée.",
     )
 
@@ -214,6 +228,8 @@ def _demo_map_png(width: int = 160, height: int = 100) -> bytes:
     rows = b"".join(b"\x00" + b"".join(pixel(x, y) for x in range(width)) for y in range(height))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b"")
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows, 9))
+        + chunk(b"IEND", b"")
     )

@@ -83,7 +83,9 @@ def accept(token: str, user: User) -> Membership:
     return join_space(invitation.space, user, invitation.role)
 
 
-def accept_as_newcomer(token: str, *, name: str, email: str, password: str) -> tuple[User, Membership]:
+def accept_as_newcomer(
+    token: str, *, name: str, email: str, password: str
+) -> tuple[User, Membership]:
     """The short join form: create the account and enter the space in one step."""
     find_invitation(token)
     user = accounts.create_user(email, name, password)

@@ -11,7 +11,7 @@ from flask import current_app, render_template, url_for
 from markupsafe import Markup
 
 from .models import Page, Space
-from .pages import page_tree, slug_map
+from .navigation import page_tree, slug_map
 from .rendering import LinkTarget, RenderedPage, render_markdown
 from .slugs import slugify
 

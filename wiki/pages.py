@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from sqlalchemy import delete, select, update
-from sqlalchemy.orm import load_only
 
 from . import events, live
 from .db import db
@@ -30,18 +27,11 @@ MARKDOWN_MAX = 500_000
 MESSAGE_MAX = 300
 
 
-@dataclass
-class TreeNode:
-    page: Page
-    children: list[TreeNode] = field(default_factory=list)
-
-
 def _check_markdown(markdown: str) -> str:
     if len(markdown) > MARKDOWN_MAX:
+        limit = f"{MARKDOWN_MAX:,}".replace(",", "\u202f")
         raise PayloadTooLarge(
-            f"Le texte dépasse {MARKDOWN_MAX:,} caractères : découpez-le en plusieurs pages.".replace(
-                ",", "\u202f"
-            ),
+            f"Le texte dépasse {limit} caractères : découpez-le en plusieurs pages.",
             field="markdown",
         )
     return markdown.replace("\r\n", "\n").replace("\x00", "")
@@ -227,8 +217,10 @@ def _rename(page: Page, title: str) -> None:
 def _live_ahead(page: Page) -> bool:
     """True when live editing moved ``Page.markdown`` past the latest revision."""
     latest = db.session.scalar(
-        select(Revision.markdown).where(Revision.page_id == page.id)
-        .order_by(Revision.number.desc()).limit(1)
+        select(Revision.markdown)
+        .where(Revision.page_id == page.id)
+        .order_by(Revision.number.desc())
+        .limit(1)
     )
     return latest is not None and latest != page.markdown
 
@@ -285,8 +277,10 @@ def save_live_revision(page_id: int, markdown: str, author_ids: list[int]) -> Re
     if page is None or page.is_deleted:
         return None
     latest = db.session.scalar(
-        select(Revision.markdown).where(Revision.page_id == page.id)
-        .order_by(Revision.number.desc()).limit(1)
+        select(Revision.markdown)
+        .where(Revision.page_id == page.id)
+        .order_by(Revision.number.desc())
+        .limit(1)
     )
     if latest == markdown:
         return None
@@ -351,60 +345,3 @@ def restore_page(user: User, space: Space, page_id: int) -> Page:
     db.session.commit()
     events.page_restored.send(page)
     return page
-
-
-def live_pages(space: Space) -> list[Page]:
-    return list(
-        db.session.scalars(
-            select(Page)
-            .where(Page.space_id == space.id, Page.deleted_at.is_(None))
-            .order_by(Page.position, Page.title)
-        )
-    )
-
-
-def page_tree(space: Space) -> list[TreeNode]:
-    # Only what the tree shows: loading every page's text made a view of a large space slow.
-    rows = db.session.scalars(
-        select(Page)
-        .options(load_only(Page.id, Page.parent_id, Page.title, Page.slug, Page.position))
-        .where(Page.space_id == space.id, Page.deleted_at.is_(None))
-        .order_by(Page.position, Page.title)
-    )
-    nodes = {page.id: TreeNode(page) for page in rows}
-    roots: list[TreeNode] = []
-    for node in nodes.values():
-        parent = nodes.get(node.page.parent_id) if node.page.parent_id else None
-        (parent.children if parent else roots).append(node)
-    return roots
-
-
-def backlinks(page: Page) -> list[Page]:
-    slugs = [page.slug, *db.session.scalars(select(PageAlias.slug).where(PageAlias.page_id == page.id))]
-    return list(
-        db.session.scalars(
-            select(Page)
-            .join(PageLink, PageLink.source_id == Page.id)
-            .where(
-                PageLink.space_id == page.space_id,
-                PageLink.target_slug.in_(slugs),
-                Page.deleted_at.is_(None),
-                Page.id != page.id,
-            )
-            .distinct()
-            .order_by(Page.title)
-        )
-    )
-
-
-def slug_map(space: Space) -> dict[str, str]:
-    """Every slug that resolves in the space (current and old) → the page's current slug."""
-    rows = db.session.execute(
-        select(Page.slug, Page.slug).where(Page.space_id == space.id, Page.deleted_at.is_(None))
-    ).all()
-    aliases = db.session.execute(
-        select(PageAlias.slug, Page.slug)
-        .join(Page, Page.id == PageAlias.page_id)
-        .where(PageAlias.space_id == space.id, Page.deleted_at.is_(None))
-    ).all()
-    return {**dict(aliases), **dict(rows)}

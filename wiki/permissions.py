@@ -30,7 +30,9 @@ def role_of(user: User | None, space: Space) -> str | None:
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     return db.session.scalar(
-        select(Membership.role).where(Membership.space_id == space.id, Membership.user_id == user.id)
+        select(Membership.role).where(
+            Membership.space_id == space.id, Membership.user_id == user.id
+        )
     )
 
 
@@ -73,4 +75,8 @@ def require(
 
 
 def can_create_space(user: User | None) -> bool:
-    return bool(user and getattr(user, "is_authenticated", False) and (user.is_admin or user.can_create_spaces))
+    return bool(
+        user
+        and getattr(user, "is_authenticated", False)
+        and (user.is_admin or user.can_create_spaces)
+    )

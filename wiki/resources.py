@@ -96,9 +96,12 @@ def _default_title(filename: str) -> str:
 
 def space_usage(space: Space) -> int:
     """Bytes the files of ``space`` take."""
-    return db.session.scalar(
-        select(func.coalesce(func.sum(Resource.size), 0)).where(Resource.space_id == space.id)
-    ) or 0
+    return (
+        db.session.scalar(
+            select(func.coalesce(func.sum(Resource.size), 0)).where(Resource.space_id == space.id)
+        )
+        or 0
+    )
 
 
 def _check_quota(space: Space, size: int) -> None:
@@ -152,9 +155,15 @@ def add_file(
         pending.discard()
         raise
     resource = Resource(
-        space_id=space.id, kind="file", title=title, description=description,
-        stored_name=stored_name, filename=display_name, mime_type=pending.file_type.mime_type,
-        size=pending.size, author_id=user.id,
+        space_id=space.id,
+        kind="file",
+        title=title,
+        description=description,
+        stored_name=stored_name,
+        filename=display_name,
+        mime_type=pending.file_type.mime_type,
+        size=pending.size,
+        author_id=user.id,
     )
     return _save(resource, tag_list, on_failure=folder / stored_name)
 
@@ -173,8 +182,12 @@ def add_link(
     url = clean_url(url)
     title = clean_title(title or (urlsplit(url).hostname or url))
     resource = Resource(
-        space_id=space.id, kind="link", title=title, description=_clean_description(description),
-        url=url, author_id=user.id,
+        space_id=space.id,
+        kind="link",
+        title=title,
+        description=_clean_description(description),
+        url=url,
+        author_id=user.id,
     )
     return _save(resource, parse_tags(tags))
 

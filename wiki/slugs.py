@@ -1,4 +1,7 @@
-"""Slugs that keep French words readable: ``Coopération économique`` → ``cooperation-economique``."""
+"""Slugs that keep French words readable.
+
+``Coopération économique`` → ``cooperation-economique``.
+"""
 
 from __future__ import annotations
 

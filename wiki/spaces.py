@@ -145,7 +145,9 @@ def spaces_for(user: User | None) -> Select[tuple[Space]]:
         return query.where(False)
     if user.is_admin:
         return query
-    return query.join(Membership, Membership.space_id == Space.id).where(Membership.user_id == user.id)
+    return query.join(Membership, Membership.space_id == Space.id).where(
+        Membership.user_id == user.id
+    )
 
 
 def members(space: Space) -> list[Membership]:
@@ -187,9 +189,7 @@ def _membership(space: Space, user_id: int) -> Membership:
     membership = None
     if in_id_range(user_id):
         membership = db.session.scalar(
-            select(Membership).where(
-                Membership.space_id == space.id, Membership.user_id == user_id
-            )
+            select(Membership).where(Membership.space_id == space.id, Membership.user_id == user_id)
         )
     if membership is None:
         raise NotFound("Cette personne ne fait pas partie de l'espace.")
@@ -197,18 +197,25 @@ def _membership(space: Space, user_id: int) -> Membership:
 
 
 def _facilitator_count(space: Space) -> int:
-    return db.session.scalar(
-        select(func.count(Membership.id)).where(
-            Membership.space_id == space.id, Membership.role == "facilitator"
+    return (
+        db.session.scalar(
+            select(func.count(Membership.id)).where(
+                Membership.space_id == space.id, Membership.role == "facilitator"
+            )
         )
-    ) or 0
+        or 0
+    )
 
 
 def set_role(actor: User, space: Space, user_id: int, role: str) -> Membership:
     require(actor, space, Action.MANAGE)
     membership = _membership(space, user_id)
     check_role(role)
-    if membership.role == "facilitator" and role != "facilitator" and _facilitator_count(space) == 1:
+    if (
+        membership.role == "facilitator"
+        and role != "facilitator"
+        and _facilitator_count(space) == 1
+    ):
         raise ValidationError("Un espace garde au moins un·e animateur·rice.", field="role")
     membership.role = role
     db.session.commit()

@@ -69,8 +69,11 @@ TYPES = _types(
     ("webp", "image/webp", "Image WebP"),
     ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word"),
     ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel"),
-    ("pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-     "PowerPoint"),
+    (
+        "pptx",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "PowerPoint",
+    ),
     ("odt", "application/vnd.oasis.opendocument.text", "Texte LibreOffice"),
     ("ods", "application/vnd.oasis.opendocument.spreadsheet", "Tableur LibreOffice"),
     ("odp", "application/vnd.oasis.opendocument.presentation", "Présentation LibreOffice"),

@@ -70,7 +70,9 @@ def _register_errors(app: Flask) -> None:
         # second one loses cleanly instead of failing with a server error.
         db.session.rollback()
         return _error_response(
-            409, "conflict", "Quelqu'un a modifié la même chose au même moment. Rechargez et réessayez."
+            409,
+            "conflict",
+            "Quelqu'un a modifié la même chose au même moment. Rechargez et réessayez.",
         )
 
     @app.errorhandler(CSRFError)

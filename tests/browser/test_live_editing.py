@@ -34,7 +34,7 @@ def test_two_people_type_at_once(browser: Browser, live_server: str, screenshot_
     sami.keyboard.type("\nNoël à la coopérative ✓", delay=15)
     for page in pages:
         page.wait_for_function(f"() => ({TEXT}).includes('Noël à la coopérative ✓')")
-        page.wait_for_function(f"() => ({TEXT}).startsWith(\"Météo d'arrivée : \")")
+        page.wait_for_function(f'() => ({TEXT}).startsWith("Météo d\'arrivée : ")')
     assert camille.evaluate(f"() => {TEXT}") == sami.evaluate(f"() => {TEXT}")
     expect(camille.locator(".cm-ySelectionInfo")).to_contain_text("Sami Benali")
     expect(sami.locator(".cm-ySelectionInfo")).to_contain_text("Camille Martin")

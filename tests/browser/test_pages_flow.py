@@ -18,10 +18,14 @@ def test_create_edit_compare(page: Page, live_server: str, screenshot_dir) -> No
     page.get_by_role("link", name="Coopérer sur le territoire — accompagnement DLA").click()
     page.get_by_role("link", name="Nouvelle page").click()
     page.get_by_label("Titre", exact=True).fill("Économie coopérative")
-    page.get_by_label("Texte").fill("# Économie coopérative\n\nLes coopératives partagent le pouvoir.")
+    page.get_by_label("Texte").fill(
+        "# Économie coopérative\n\nLes coopératives partagent le pouvoir."
+    )
     page.get_by_role("button", name="Enregistrer").click()
 
-    expect(page).to_have_url(f"{live_server}/s/cooperer-sur-le-territoire-accompagnement-dla/p/economie-cooperative")
+    expect(page).to_have_url(
+        f"{live_server}/s/cooperer-sur-le-territoire-accompagnement-dla/p/economie-cooperative"
+    )
     expect(page.get_by_role("heading", level=1, name="Économie coopérative").first).to_be_visible()
 
     page.get_by_role("link", name="Modifier").click()

@@ -206,13 +206,17 @@ def test_add_member_without_account_is_404(call, personas):
 
 def test_create_and_list_pages(call, personas):
     parent = call(
-        "POST", "/spaces/cooperer/pages", "participant",
+        "POST",
+        "/spaces/cooperer/pages",
+        "participant",
         json={"title": "Gouvernance", "markdown": "# Gouvernance"},
     )
     assert parent.status_code == 201, parent.json
     assert parent.headers["Location"].endswith(f"{API}/pages/{parent.json['id']}")
     child = call(
-        "POST", f"/spaces/{personas.space.id}/pages", "participant",
+        "POST",
+        f"/spaces/{personas.space.id}/pages",
+        "participant",
         json={"title": "Collège des salariés", "parent_id": parent.json["id"], "message": "Ajout"},
     )
     assert child.status_code == 201, child.json
@@ -231,7 +235,9 @@ def test_create_and_list_pages(call, personas):
 
 def test_get_page(call, personas):
     created = pages.create_page(
-        personas.facilitator, personas.space, "Charte",
+        personas.facilitator,
+        personas.space,
+        "Charte",
         "# Nos valeurs\n\n<script>alert(1)</script> [[Statuts]]",
     )
     response = call("GET", f"/pages/{created.id}", "reader")
@@ -250,7 +256,9 @@ def test_get_page(call, personas):
 
 def test_update_page_text_and_title(call, statuts):
     response = call(
-        "PUT", f"/pages/{statuts.id}", "participant",
+        "PUT",
+        f"/pages/{statuts.id}",
+        "participant",
         json={"markdown": "Version 2", "base_revision": 1, "message": "Relu"},
     )
     assert response.status_code == 200, response.json
@@ -263,8 +271,9 @@ def test_update_page_text_and_title(call, statuts):
     stored = committed(select(Page).where(Page.id == statuts.id))
     assert (stored.title, stored.markdown) == ("Statuts SCOP", "Version 2")
     assert stored.revision_number == 3
-    message = committed(select(Revision.message).where(Revision.page_id == statuts.id,
-                                                       Revision.number == 2))
+    message = committed(
+        select(Revision.message).where(Revision.page_id == statuts.id, Revision.number == 2)
+    )
     assert message == "Relu"
 
 
@@ -317,7 +326,9 @@ def test_restore_revision(call, personas, statuts):
 
 def test_upload_file_resource(app, call, personas, client_for):
     response = call(
-        "POST", "/spaces/cooperer/resources", "participant",
+        "POST",
+        "/spaces/cooperer/resources",
+        "participant",
         data={
             "file": (io.BytesIO(b"Compte rendu de la 1re rencontre\n"), "compte-rendu.txt"),
             "title": "Compte rendu",
@@ -328,8 +339,11 @@ def test_upload_file_resource(app, call, personas, client_for):
     )
     assert response.status_code == 201, response.json
     body = response.json
-    assert (body["kind"], body["title"], body["filename"]) == ("file", "Compte rendu",
-                                                              "compte-rendu.txt")
+    assert (body["kind"], body["title"], body["filename"]) == (
+        "file",
+        "Compte rendu",
+        "compte-rendu.txt",
+    )
     assert body["description"] == "Rencontre de janvier"
     assert sorted(body["tags"]) == ["janvier", "réunion"]
     assert body["size"] == len(b"Compte rendu de la 1re rencontre\n")
@@ -358,7 +372,9 @@ def test_add_link_resource(call, personas, as_form):
 def test_list_resources_with_filters(call, personas):
     for title, tags in (("Site A", "juridique"), ("Site B", "finances")):
         created = call(
-            "POST", "/spaces/cooperer/resources", "facilitator",
+            "POST",
+            "/spaces/cooperer/resources",
+            "facilitator",
             json={"url": f"https://example.org/{title[-1]}", "title": title, "tags": tags},
         )
         assert created.status_code == 201
@@ -400,7 +416,9 @@ def _add_member(call, who, statuts):
 
 def _upload(call, who, statuts):
     return call(
-        "POST", "/spaces/cooperer/resources", who,
+        "POST",
+        "/spaces/cooperer/resources",
+        who,
         data={"file": (io.BytesIO(b"bonjour\n"), "note.txt"), "title": "Note"},
         content_type="multipart/form-data",
     )
@@ -426,8 +444,14 @@ ACTIONS = {
     "add_member": _add_member,
     "upload_resource": _upload,
 }
-OK = {"read_space": 200, "create_page": 201, "edit_page": 200, "delete_page": 204,
-      "add_member": 201, "upload_resource": 201}
+OK = {
+    "read_space": 200,
+    "create_page": 201,
+    "edit_page": 200,
+    "delete_page": 204,
+    "add_member": 201,
+    "upload_resource": 201,
+}
 EXPECTED = {
     "admin": OK,
     "facilitator": OK,
@@ -515,7 +539,9 @@ def test_openapi_document(app, anonymous):
     assert documented == _api_routes(app)
     assert len(documented) >= 14
     assert doc["components"]["securitySchemes"]["bearerAuth"] == {
-        **doc["components"]["securitySchemes"]["bearerAuth"], "type": "http", "scheme": "bearer"
+        **doc["components"]["securitySchemes"]["bearerAuth"],
+        "type": "http",
+        "scheme": "bearer",
     }
     error = doc["components"]["schemas"]["Error"]["properties"]["error"]
     assert set(error["required"]) == {"code", "message"}

@@ -86,10 +86,30 @@ WRITE_IDS = [f"{method} {path}" for method, path, _ in JSON_WRITES]
 @pytest.mark.parametrize(("method", "path", "_valid"), JSON_WRITES, ids=WRITE_IDS)
 @pytest.mark.parametrize(
     "raw",
-    [b"{\"title\": ", b"{'title': 'x'}", b"", b"[]", b"[{\"title\": \"x\"}]", b"\"texte\"",
-     b"null", b"42", b"\xff\xfe{}", b"[" * 100_000 + b"]" * 100_000],
-    ids=["truncated", "single-quotes", "empty", "array", "array-of-object", "string", "null",
-         "number", "not-utf8", "deeply-nested"],
+    [
+        b'{"title": ',
+        b"{'title': 'x'}",
+        b"",
+        b"[]",
+        b'[{"title": "x"}]',
+        b'"texte"',
+        b"null",
+        b"42",
+        b"\xff\xfe{}",
+        b"[" * 100_000 + b"]" * 100_000,
+    ],
+    ids=[
+        "truncated",
+        "single-quotes",
+        "empty",
+        "array",
+        "array-of-object",
+        "string",
+        "null",
+        "number",
+        "not-utf8",
+        "deeply-nested",
+    ],
 )
 def test_body_that_is_not_a_json_object(call, statuts, method, path, _valid, raw):
     before = counts()
@@ -100,7 +120,8 @@ def test_body_that_is_not_a_json_object(call, statuts, method, path, _valid, raw
 
 @pytest.mark.parametrize(("method", "path", "valid"), JSON_WRITES[:4], ids=WRITE_IDS[:4])
 @pytest.mark.parametrize(
-    "content_type", ["text/plain", "application/x-www-form-urlencoded", None],
+    "content_type",
+    ["text/plain", "application/x-www-form-urlencoded", None],
     ids=["text", "form", "none"],
 )
 def test_json_endpoints_want_json(call, statuts, method, path, valid, content_type):
@@ -197,13 +218,16 @@ def test_update_page_refuses_bad_fields(call, statuts, body):
 def test_stale_base_revision_is_409_and_page_unchanged(call, personas, statuts):
     pages.update_page(personas.participant, statuts, markdown="Version 2 (par Sami)")
     response = call(
-        "PUT", f"/pages/{statuts.id}",
+        "PUT",
+        f"/pages/{statuts.id}",
         json={"markdown": "Écrasement", "title": "Autre titre", "base_revision": 1},
     )
     assert "version 2" in assert_error(response, 409, "conflict")
     stored = committed(select(Page).where(Page.id == statuts.id))
     assert (stored.title, stored.markdown, stored.revision_number) == (
-        "Statuts", "Version 2 (par Sami)", 2,
+        "Statuts",
+        "Version 2 (par Sami)",
+        2,
     )
     assert committed(select(func.count(Revision.id)).where(Revision.page_id == statuts.id)) == 2
     body = {"markdown": "Version 3", "base_revision": 2}
@@ -229,7 +253,8 @@ def test_huge_json_body_is_413(call, personas):
 def test_body_over_the_server_limit_is_413(app, call, personas):
     app.config["MAX_CONTENT_LENGTH"] = 10_000
     response = call(
-        "POST", "/spaces/cooperer/resources",
+        "POST",
+        "/spaces/cooperer/resources",
         data={"file": (io.BytesIO(b"c" * 20_000), "gros.txt"), "title": "Gros"},
         content_type="multipart/form-data",
     )
@@ -239,10 +264,25 @@ def test_body_over_the_server_limit_is_413(app, call, personas):
 
 @pytest.mark.parametrize(
     "path",
-    ["/pages/999999", "/pages/abc", "/pages/-1", "/pages/0", "/pages/99999999999999999999",
-     "/pages/2147483648", "/pages/1.5", "/pages/999999/revisions", "/spaces/inconnu",
-     "/spaces/999999", "/spaces/99999999999999999999", "/spaces/%00", "/spaces/coop%C3%A9rer",
-     "/spaces/%C2%B2", "/spaces/inconnu/pages", "/spaces/inconnu/resources", "/nulle-part"],
+    [
+        "/pages/999999",
+        "/pages/abc",
+        "/pages/-1",
+        "/pages/0",
+        "/pages/99999999999999999999",
+        "/pages/2147483648",
+        "/pages/1.5",
+        "/pages/999999/revisions",
+        "/spaces/inconnu",
+        "/spaces/999999",
+        "/spaces/99999999999999999999",
+        "/spaces/%00",
+        "/spaces/coop%C3%A9rer",
+        "/spaces/%C2%B2",
+        "/spaces/inconnu/pages",
+        "/spaces/inconnu/resources",
+        "/nulle-part",
+    ],
 )
 def test_unknown_ids_are_404(call, statuts, path):
     assert_error(call("GET", path), 404)
@@ -250,11 +290,17 @@ def test_unknown_ids_are_404(call, statuts, path):
 
 @pytest.mark.parametrize(
     ("method", "path"),
-    [("PUT", "/pages/999999"), ("DELETE", "/pages/999999"), ("DELETE", "/pages/abc"),
-     ("POST", "/pages/999999/revisions/1/restore"), ("POST", "/pages/{page}/revisions/99/restore"),
-     ("POST", "/pages/{page}/revisions/0/restore"),
-     ("POST", "/pages/{page}/revisions/99999999999/restore"),
-     ("POST", "/spaces/inconnu/pages"), ("POST", "/spaces/inconnu/members")],
+    [
+        ("PUT", "/pages/999999"),
+        ("DELETE", "/pages/999999"),
+        ("DELETE", "/pages/abc"),
+        ("POST", "/pages/999999/revisions/1/restore"),
+        ("POST", "/pages/{page}/revisions/99/restore"),
+        ("POST", "/pages/{page}/revisions/0/restore"),
+        ("POST", "/pages/{page}/revisions/99999999999/restore"),
+        ("POST", "/spaces/inconnu/pages"),
+        ("POST", "/spaces/inconnu/members"),
+    ],
 )
 def test_writes_to_unknown_things_are_404(call, statuts, method, path):
     before = counts()
@@ -269,17 +315,19 @@ def test_wrong_method_is_405_json(call, statuts):
 
 @pytest.mark.parametrize(
     "body",
-    [{"email": "dehors@cercle.test", "role": "admin"},
-     {"email": "dehors@cercle.test", "role": "Facilitator"},
-     {"email": "dehors@cercle.test", "role": None},
-     {"email": "dehors@cercle.test"},
-     {"email": "pas-une-adresse", "role": "reader"},
-     {"email": "dehors@cercle", "role": "reader"},
-     {"email": "de hors@cercle.test", "role": "reader"},
-     {"email": "dehors\x00@cercle.test", "role": "reader"},
-     {"email": "", "role": "reader"},
-     {"email": 7, "role": "reader"},
-     {"role": "reader"}],
+    [
+        {"email": "dehors@cercle.test", "role": "admin"},
+        {"email": "dehors@cercle.test", "role": "Facilitator"},
+        {"email": "dehors@cercle.test", "role": None},
+        {"email": "dehors@cercle.test"},
+        {"email": "pas-une-adresse", "role": "reader"},
+        {"email": "dehors@cercle", "role": "reader"},
+        {"email": "de hors@cercle.test", "role": "reader"},
+        {"email": "dehors\x00@cercle.test", "role": "reader"},
+        {"email": "", "role": "reader"},
+        {"email": 7, "role": "reader"},
+        {"role": "reader"},
+    ],
     ids=lambda body: repr(body)[:50],
 )
 def test_add_member_refuses_bad_fields(call, personas, body):
@@ -290,11 +338,19 @@ def test_add_member_refuses_bad_fields(call, personas, body):
 
 @pytest.mark.parametrize(
     "body",
-    [{"title": 123}, {"title": ""}, {"title": "t" * 201}, {"title": "A", "starts_on": "2025-13-01"},
-     {"title": "A", "starts_on": "demain"}, {"title": "A", "starts_on": 20250101},
-     {"title": "A", "starts_on": "2025-06-01", "ends_on": "2025-01-01"},
-     {"title": "A", "visibility": "public"}, {"title": "A", "visibility": None},
-     {"title": "A", "description": "d" * 5001}, {"title": "A", "description": 3}],
+    [
+        {"title": 123},
+        {"title": ""},
+        {"title": "t" * 201},
+        {"title": "A", "starts_on": "2025-13-01"},
+        {"title": "A", "starts_on": "demain"},
+        {"title": "A", "starts_on": 20250101},
+        {"title": "A", "starts_on": "2025-06-01", "ends_on": "2025-01-01"},
+        {"title": "A", "visibility": "public"},
+        {"title": "A", "visibility": None},
+        {"title": "A", "description": "d" * 5001},
+        {"title": "A", "description": 3},
+    ],
     ids=lambda body: repr(body)[:50],
 )
 def test_create_space_refuses_bad_fields(call, personas, body):
@@ -305,10 +361,18 @@ def test_create_space_refuses_bad_fields(call, personas, body):
 
 @pytest.mark.parametrize(
     "body",
-    [{}, {"title": "Sans fichier ni lien"}, {"url": "javascript:alert(1)"},
-     {"url": "ftp://example.org/f"}, {"url": ""}, {"url": 12}, {"url": None},
-     {"url": "https://example.org/", "tags": [1, 2]}, {"url": "https://example.org/", "title": 9},
-     {"url": "https://example.org/", "tags": "x" * 41}],
+    [
+        {},
+        {"title": "Sans fichier ni lien"},
+        {"url": "javascript:alert(1)"},
+        {"url": "ftp://example.org/f"},
+        {"url": ""},
+        {"url": 12},
+        {"url": None},
+        {"url": "https://example.org/", "tags": [1, 2]},
+        {"url": "https://example.org/", "title": 9},
+        {"url": "https://example.org/", "tags": "x" * 41},
+    ],
     ids=lambda body: repr(body)[:50],
 )
 def test_add_link_refuses_bad_fields(call, personas, body):
@@ -325,7 +389,8 @@ def test_resource_upload_wants_json_or_form(call, personas):
 def test_refused_file_leaves_nothing_behind(app, call, personas):
     before = counts()
     response = call(
-        "POST", "/spaces/cooperer/resources",
+        "POST",
+        "/spaces/cooperer/resources",
         data={"file": (io.BytesIO(b"MZ\x90\x00\x03" + b"\x00" * 200), "outil.exe"), "title": "Exe"},
         content_type="multipart/form-data",
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from wiki import accounts, pages
+from wiki import accounts, navigation, pages
 from wiki.db import db
 from wiki.demo import DEMO_ACCOUNTS
 from wiki.models import Membership, Page, Space, User
@@ -177,13 +177,13 @@ def test_demo_if_empty_on_an_empty_instance_creates_the_demo(cli):
 def test_demo_space_content(cli):
     cli("demo")
     space = db.session.scalar(select(Space))
-    tree = {n.page.title: [c.page.title for c in n.children] for n in pages.page_tree(space)}
+    tree = {n.page.title: [c.page.title for c in n.children] for n in navigation.page_tree(space)}
     assert tree["Fiches statuts"] == ["Association loi 1901", "SCIC"]
     roles = sorted(m.role for m in db.session.scalars(select(Membership)))
     assert roles == ["facilitator", "participant", "reader"]
     cartographie, _moved = pages.find_by_slug(space, "cartographie-des-cooperations")
     assert cartographie.revision_number == 2
-    assert [p.title for p in pages.backlinks(cartographie)] == [
+    assert [p.title for p in navigation.backlinks(cartographie)] == [
         "Bienvenue",
         "Programme de la journée",
     ]

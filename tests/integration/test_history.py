@@ -17,7 +17,6 @@ from wiki.revisions import DiffPart, word_diff
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-
 def text_of(response) -> str:
     return unescape(response.get_data(as_text=True))
 

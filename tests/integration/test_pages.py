@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import func, select
 
-from wiki import page_html, pages
+from wiki import navigation, page_html, pages
 from wiki.db import db
 from wiki.models import Page, Revision
 
@@ -62,7 +62,7 @@ def create(client, title: str, markdown: str = "", **extra):
 
 
 def live_titles(personas) -> list[str]:
-    return [p.title for p in pages.live_pages(personas.space)]
+    return [p.title for p in navigation.live_pages(personas.space)]
 
 
 # --- creating -----------------------------------------------------------------------
@@ -86,7 +86,7 @@ def test_duplicate_titles_get_numbered_slugs(personas, facilitator):
     assert create(facilitator, "Notes").headers["Location"] == "/s/cooperer/p/notes"
     assert create(facilitator, "Notes").headers["Location"] == "/s/cooperer/p/notes-2"
     assert create(facilitator, "notes !").headers["Location"] == "/s/cooperer/p/notes-3"
-    assert sorted(p.slug for p in pages.live_pages(personas.space)) == [
+    assert sorted(p.slug for p in navigation.live_pages(personas.space)) == [
         "notes",
         "notes-2",
         "notes-3",
@@ -121,7 +121,7 @@ def test_page_tree_nests_children_under_parents(personas, facilitator):
     pages.create_page(user, space, "Association loi 1901", parent_id=fiches.id)
     pages.create_page(user, space, "Bienvenue")
 
-    tree = pages.page_tree(space)
+    tree = navigation.page_tree(space)
     shape = [
         (n.page.title, [(c.page.title, [gc.page.title for gc in c.children]) for c in n.children])
         for n in tree
@@ -182,7 +182,7 @@ def test_links_to_old_title_still_resolve_after_rename(renamed, facilitator):
 
 
 def test_backlinks_still_list_the_linking_page_after_rename(renamed, facilitator):
-    assert [p.title for p in pages.backlinks(renamed)] == ["Accueil"]
+    assert [p.title for p in navigation.backlinks(renamed)] == ["Accueil"]
     html = facilitator.get("/s/cooperer/p/programme-de-la-journee").get_data(as_text=True)
     backlinks = html[html.index("Pages qui citent celle-ci") :]
     assert '<a href="/s/cooperer/p/accueil">Accueil</a>' in backlinks
@@ -215,7 +215,7 @@ def test_move_under_another_page(family, facilitator, personas):
     response = facilitator.post("/s/cooperer/p/autre/deplacer", data={"parent_id": str(grand.id)})
     assert response.status_code == 302
     assert other.parent_id == grand.id
-    tree = pages.page_tree(personas.space)
+    tree = navigation.page_tree(personas.space)
     assert [n.page.title for n in tree] == ["Grand-parent"]
     assert sorted(c.page.title for c in tree[0].children) == ["Autre", "Parent"]
     # back to the root with an empty choice
@@ -255,7 +255,7 @@ def test_delete_moves_children_up_and_hides_the_page(family, personas, facilitat
     assert child.parent_id == grand.id
     assert facilitator.get("/s/cooperer/p/parent").status_code == 404
     assert "Parent" not in live_titles(personas)
-    tree = pages.page_tree(personas.space)
+    tree = navigation.page_tree(personas.space)
     assert [
         c.page.title for c in tree[[n.page.title for n in tree].index("Grand-parent")].children
     ] == ["Enfant"]
@@ -322,7 +322,7 @@ def test_restoring_a_page_whose_parent_is_still_in_the_trash_puts_it_at_the_root
     pages.delete_page(personas.facilitator, grand)
     restored = pages.restore_page(personas.facilitator, personas.space, parent.id)
     assert restored.parent_id is None
-    assert "Parent" in [n.page.title for n in pages.page_tree(personas.space)]
+    assert "Parent" in [n.page.title for n in navigation.page_tree(personas.space)]
 
 
 # --- links and rendering ----------------------------------------------------------

@@ -50,7 +50,6 @@ def only_reading(write_error: str) -> dict[str, str]:
     return {**dict.fromkeys(ACTIONS, write_error), "read space": "ok"}
 
 
-
 @dataclass
 class Scene:
     space: Space

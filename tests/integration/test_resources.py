@@ -61,8 +61,14 @@ def only_resource() -> Resource:
 
 def add_file(app, user, space, name="note.txt", data=b"Bonjour", **fields) -> Resource:
     return resources.add_file(
-        user, space, filename=name, stream=io.BytesIO(data), title=fields.pop("title", ""),
-        max_bytes=app.config["UPLOAD_MAX_BYTES"], upload_dir=upload_dir(app), **fields,
+        user,
+        space,
+        filename=name,
+        stream=io.BytesIO(data),
+        title=fields.pop("title", ""),
+        max_bytes=app.config["UPLOAD_MAX_BYTES"],
+        upload_dir=upload_dir(app),
+        **fields,
     )
 
 
@@ -141,8 +147,9 @@ def test_body_over_max_content_length_gets_413_in_french(app, personas, client_f
     assert count_resources() == 0 and files_on_disk(app) == []
 
 
-def test_oversize_body_from_someone_without_the_form_is_still_a_clean_413(app, personas,
-                                                                          client_for, anonymous):
+def test_oversize_body_from_someone_without_the_form_is_still_a_clean_413(
+    app, personas, client_for, anonymous
+):
     # With CSRF on, as in production, the form is read (and refused) before the view runs.
     app.config.update(MAX_CONTENT_LENGTH=500, WTF_CSRF_ENABLED=True)
     people = (personas.participant, personas.reader, personas.outsider)
@@ -169,8 +176,9 @@ def test_space_quota_is_enforced(app, personas, client_for):
     ("name", "data", "shown", "extension"),
     [("../../etc/passwd", b"root:x:0:0", "passwd", "txt"), ("a/b\\c.pdf", PDF, "bc.pdf", "pdf")],
 )
-def test_stored_name_never_comes_from_the_user(app, personas, client_for, name, data, shown,
-                                                extension):
+def test_stored_name_never_comes_from_the_user(
+    app, personas, client_for, name, data, shown, extension
+):
     assert upload(client_for(personas.participant), name, data).status_code == 302
     resource = only_resource()
     assert resource.filename == shown
@@ -205,8 +213,10 @@ def test_events_are_announced(app, personas):
     def on_deleted(sender, **_):
         seen.append(("deleted", sender.id))
 
-    with events.resource_saved.connected_to(on_saved), \
-            events.resource_deleted.connected_to(on_deleted):
+    with (
+        events.resource_saved.connected_to(on_saved),
+        events.resource_deleted.connected_to(on_deleted),
+    ):
         resource = add_file(app, personas.participant, personas.space)
         resources.delete_resource(personas.participant, resource, upload_dir(app))
     assert seen == [("saved", resource.id), ("deleted", resource.id)]
@@ -217,8 +227,17 @@ def test_events_are_announced(app, personas):
 
 @pytest.mark.parametrize(
     "url",
-    ["", "   ", "javascript:alert(1)", "ftp://exemple.org/f", "data:text/html,<b>x</b>",
-     "https://", "exemple.org", "https://exemple.org/a b", "//exemple.org"],
+    [
+        "",
+        "   ",
+        "javascript:alert(1)",
+        "ftp://exemple.org/f",
+        "data:text/html,<b>x</b>",
+        "https://",
+        "exemple.org",
+        "https://exemple.org/a b",
+        "//exemple.org",
+    ],
 )
 def test_bad_links_are_refused(personas, client_for, url):
     response = post_link(client_for(personas.participant), url, title="Lien")
@@ -299,8 +318,9 @@ def test_download_permissions(app, personas, client_for, anonymous):
     db.session.commit()
     # Right id, wrong space in the address: not found, even for an admin.
     assert get_file(client_for(personas.admin), resource.id, "autre").status_code == 404
-    link = resources.add_link(personas.participant, personas.space, url="https://a.example/",
-                              title="Lien")
+    link = resources.add_link(
+        personas.participant, personas.space, url="https://a.example/", title="Lien"
+    )
     assert get_file(client_for(personas.reader), link.id).status_code == 404
     with pytest.raises(NotFound):
         resources.get_resource(personas.outsider, resource.id)
@@ -310,8 +330,16 @@ def test_download_permissions(app, personas, client_for, anonymous):
 
 def test_index_shows_cards_and_image_snippet(app, personas, client_for):
     space, user = personas.space, personas.participant
-    png = add_file(app, user, space, "carte.png", png_bytes(), title="Carte [v2]",
-                   description="Ligne 1\nLigne 2", tags="cartographie")
+    png = add_file(
+        app,
+        user,
+        space,
+        "carte.png",
+        png_bytes(),
+        title="Carte [v2]",
+        description="Ligne 1\nLigne 2",
+        tags="cartographie",
+    )
     add_file(app, user, space, "a.pdf", PDF, title="Le rapport")
     page = client_for(personas.reader).get(f"{BASE}/").get_data(as_text=True)
     assert "Le rapport" in page and "Ligne 1\nLigne 2" in page and "Sami Participant" in page
@@ -380,8 +408,9 @@ def test_archived_space_refuses_writes(app, personas, client_for):
     assert upload(client, "b.pdf", PDF).status_code == 409
     assert client.post(f"{BASE}/{resource.id}/supprimer").status_code == 409
     with pytest.raises(ArchivedSpace):
-        resources.add_link(personas.facilitator, personas.space, url="https://a.example/",
-                           title="Lien")
+        resources.add_link(
+            personas.facilitator, personas.space, url="https://a.example/", title="Lien"
+        )
     page = client.get(f"{BASE}/").get_data(as_text=True)
     assert "Ajouter une ressource" not in page and "data-confirm" not in page
     assert get_file(client, resource.id).status_code == 200

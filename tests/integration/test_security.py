@@ -18,7 +18,6 @@ SERVER_ERROR = "Une erreur inattendue s'est produite."
 HUGE = "99999999999999999999"
 
 
-
 def text_of(response) -> str:
     return unescape(response.get_data(as_text=True))
 

@@ -35,8 +35,9 @@ def pdf_bytes(text: str) -> bytes:
     out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
     for offset in offsets:
         out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
-              % (len(objects) + 1, xref))
+    out.write(
+        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    )
     return out.getvalue()
 
 
@@ -65,8 +66,12 @@ def make_page(personas) -> Callable[..., Page]:
 def add_file(app, personas) -> Callable[..., Resource]:
     def add(filename: str, data: bytes, title: str = "", space: Space | None = None) -> Resource:
         return resources.add_file(
-            personas.facilitator, space or personas.space, filename=filename,
-            stream=io.BytesIO(data), title=title, max_bytes=app.config["UPLOAD_MAX_BYTES"],
+            personas.facilitator,
+            space or personas.space,
+            filename=filename,
+            stream=io.BytesIO(data),
+            title=title,
+            max_bytes=app.config["UPLOAD_MAX_BYTES"],
             upload_dir=app.config["UPLOAD_DIR"],
         )
 

@@ -39,14 +39,22 @@ def titles(backend: WhooshBackend, text: str) -> list[str]:
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("cooperation", {"La coopération sur le territoire", "Coopératives d'activité",
-                         "Fiche outil"}),
-        ("COOPÉRATIVE", {"La coopération sur le territoire", "Coopératives d'activité",
-                         "Fiche outil"}),
-        ("coopérat*", {"La coopération sur le territoire", "Coopératives d'activité",
-                       "Fiche outil"}),
-        ("Coopérat*", {"La coopération sur le territoire", "Coopératives d'activité",
-                       "Fiche outil"}),
+        (
+            "cooperation",
+            {"La coopération sur le territoire", "Coopératives d'activité", "Fiche outil"},
+        ),
+        (
+            "COOPÉRATIVE",
+            {"La coopération sur le territoire", "Coopératives d'activité", "Fiche outil"},
+        ),
+        (
+            "coopérat*",
+            {"La coopération sur le territoire", "Coopératives d'activité", "Fiche outil"},
+        ),
+        (
+            "Coopérat*",
+            {"La coopération sur le territoire", "Coopératives d'activité", "Fiche outil"},
+        ),
         ("été", {"Un été à la ferme"}),
         ("ete", {"Un été à la ferme"}),
         ("l'économie", {"Un été à la ferme"}),
@@ -62,10 +70,9 @@ def titles(backend: WhooshBackend, text: str) -> list[str]:
         ("mutualisées", {"Fiche outil"}),
         ("décision", {"Assemblée générale"}),
         ('"freins à la coopération"', {"La coopération sur le territoire"}),
-        ('«\u00a0freins coopération\u00a0»', {"La coopération sur le territoire"}),
+        ("«\u00a0freins coopération\u00a0»", {"La coopération sur le territoire"}),
         ("cooperation -pouvoir -mutualisation", {"La coopération sur le territoire"}),
-        ('cooperation -"partage le pouvoir"', {"La coopération sur le territoire",
-                                               "Fiche outil"}),
+        ('cooperation -"partage le pouvoir"', {"La coopération sur le territoire", "Fiche outil"}),
         ("cooperation NOT territoire SAUF outil", {"Coopératives d'activité"}),
         ("cooperation AND pouvoir", {"Coopératives d'activité"}),
         ('"pouvoir partage"', set()),
@@ -118,7 +125,9 @@ def test_suggestions_complete_the_last_word(backend):
     filters = Filters(space_ids=frozenset({1}))
     assert [h.title for h in backend.suggest("assemblée gén", filters, 5)] == ["Assemblée générale"]
     assert {h.title for h in backend.suggest("coop", filters, 5)} == {
-        "La coopération sur le territoire", "Coopératives d'activité"}
+        "La coopération sur le territoire",
+        "Coopératives d'activité",
+    }
     assert backend.suggest("c", filters, 5) == []
 
 
@@ -127,8 +136,9 @@ def test_total_never_counts_filtered_out_documents(tmp_path):
     docs = [SearchDoc("page", n, 1 + n % 2, f"Coopération {n}") for n in range(40)]
     backend.apply(docs, [])
     for per_page in (1, 5, 50):
-        result = backend.search(parse("cooperation"), Filters(space_ids=frozenset({1})), 1,
-                                per_page)
+        result = backend.search(
+            parse("cooperation"), Filters(space_ids=frozenset({1})), 1, per_page
+        )
         assert result.total == 20
         kinds = Filters(space_ids=None, kinds=frozenset({"resource"}))
         assert backend.search(parse("cooperation"), kinds, 1, per_page).total == 0

@@ -34,14 +34,15 @@ def test_permissions_filter_inside_the_engine(app, personas, make_page):
     public = Space(slug="ouvert", title="Espace ouvert", visibility="link")
     db.session.add_all([secret, public])
     db.session.commit()
-    db.session.add_all(Membership(space_id=s.id, user_id=personas.facilitator.id,
-                                  role="facilitator") for s in (secret, public))
+    db.session.add_all(
+        Membership(space_id=s.id, user_id=personas.facilitator.id, role="facilitator")
+        for s in (secret, public)
+    )
     db.session.commit()
     make_page("Coopération ici", "coopération")
     make_page("Coopération secrète", "coopération", space=secret)
     make_page("Coopération publique", "coopération", space=public)
-    assert set(found(personas.reader, "cooperation")) == {"Coopération ici",
-                                                          "Coopération publique"}
+    assert set(found(personas.reader, "cooperation")) == {"Coopération ici", "Coopération publique"}
     assert found(personas.outsider, "cooperation") == ["Coopération publique"]
     assert found(None, "cooperation") == ["Coopération publique"]
     assert len(found(personas.admin, "cooperation")) == 3
@@ -61,8 +62,11 @@ def test_archived_space_stays_searchable_and_marked(personas, make_page):
 
 
 def test_pdf_and_text_files_are_searched_by_content(app, personas, add_file):
-    add_file("etude.pdf", pdf_bytes("Les freins a la cooperation entre structures"),
-             title="Étude régionale")
+    add_file(
+        "etude.pdf",
+        pdf_bytes("Les freins a la cooperation entre structures"),
+        title="Étude régionale",
+    )
     add_file("notes.txt", "Été 2026 : mutualisation des locaux.".encode(), title="Notes")
     add_file("casse.pdf", b"%PDF-1.4\n garbage", title="Document abîmé")
     assert found(personas.reader, "freins cooperation") == ["Étude régionale"]
@@ -70,19 +74,26 @@ def test_pdf_and_text_files_are_searched_by_content(app, personas, add_file):
     assert found(personas.reader, "abîmé") == ["Document abîmé"]
     [item] = search.run_search(personas.reader, "freins").items
     assert item.kind_label == "Ressource" and item.url.endswith(
-        f"/s/{personas.space.slug}/ressources/#ressource-{item.hit.obj_id}")
+        f"/s/{personas.space.slug}/ressources/#ressource-{item.hit.obj_id}"
+    )
 
 
 def test_resource_delete_and_link_tags(app, personas, add_file):
-    link = resources.add_link(personas.facilitator, personas.space, url="https://example.org/a",
-                              title="Guide des SCIC", description="Société coopérative",
-                              tags="statuts, juridique")
+    link = resources.add_link(
+        personas.facilitator,
+        personas.space,
+        url="https://example.org/a",
+        title="Guide des SCIC",
+        description="Société coopérative",
+        tags="statuts, juridique",
+    )
     assert found(personas.reader, "scic") == ["Guide des SCIC"]
     assert found(personas.reader, "societe", tag="statuts") == ["Guide des SCIC"]
     assert found(personas.reader, "societe", tag="autre") == []
     assert found(personas.reader, "societe", kinds=["page"]) == []
     assert found(personas.reader, "societe", author_id=personas.facilitator.id) == [
-        "Guide des SCIC"]
+        "Guide des SCIC"
+    ]
     resources.delete_resource(personas.facilitator, link, app.config["UPLOAD_DIR"])
     assert found(personas.reader, "scic") == []
 

@@ -34,16 +34,20 @@ def test_suggestions_and_results(page: Page, live_server: str, screenshot_dir) -
     box.press("ArrowDown")
     expect(option).to_have_attribute("aria-selected", "true")
     box.press("Enter")
-    expect(page).to_have_url(f"{live_server}/s/cooperer-sur-le-territoire-accompagnement-dla"
-                             "/p/definitions-partagees")
+    expect(page).to_have_url(
+        f"{live_server}/s/cooperer-sur-le-territoire-accompagnement-dla/p/definitions-partagees"
+    )
 
     box = page.locator("[data-search-box]")
     box.fill("cooperation")
     box.press("Enter")
     expect(page.locator(".search-count")).to_contain_text("résultat")
     expect(page.locator(".search-excerpt mark").first).to_be_visible()
-    expect(page.get_by_role("heading", name="Recherche dans « Coopérer sur le territoire"
-                                            " — accompagnement DLA »")).to_be_visible()
+    expect(
+        page.get_by_role(
+            "heading", name="Recherche dans « Coopérer sur le territoire — accompagnement DLA »"
+        )
+    ).to_be_visible()
     page.screenshot(path=str(screenshot_dir / "search-results.png"), full_page=True)
 
     page.set_viewport_size({"width": 390, "height": 844})

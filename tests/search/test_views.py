@@ -54,7 +54,7 @@ def test_search_in_a_space_is_the_default_there(personas, client_for, make_page)
     assert search.flush()
     client = client_for(personas.reader)
     home = _html(client.get("/s/cooperer/"))
-    assert 'data-search-box' in home and 'name="space" value="cooperer"' in home
+    assert "data-search-box" in home and 'name="space" value="cooperer"' in home
     assert "Rechercher dans l’espace" in home
     scoped = _html(client.get("/recherche?q=cooperation&space=autre"))
     assert "Aucun résultat" in scoped and "chercher dans tous mes espaces" in scoped
@@ -111,6 +111,12 @@ def test_importing_search_emits_no_warning(tmp_path):
 
     env = {"PYTHONPYCACHEPREFIX": str(tmp_path), "PATH": "/usr/bin:/bin"}
     code = "import search, search.whoosh_backend, search.extract, pypdf"
-    result = subprocess.run([sys.executable, "-W", "error", "-c", code], env=env, cwd=".",
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-W", "error", "-c", code],
+        env=env,
+        cwd=".",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr

@@ -25,7 +25,9 @@ def png_bytes(width: int = 2, height: int = 2) -> bytes:
     rows = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows))
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
         + chunk(b"IEND", b"")
     )
 
@@ -41,19 +43,23 @@ def zip_bytes(entries: dict[str, bytes]) -> bytes:
 
 
 def ooxml(folder: str) -> bytes:
-    return zip_bytes({
-        "[Content_Types].xml": b'<?xml version="1.0"?><Types/>',
-        "_rels/.rels": b"<Relationships/>",
-        f"{folder}/main.xml": b"<doc/>",
-    })
+    return zip_bytes(
+        {
+            "[Content_Types].xml": b'<?xml version="1.0"?><Types/>',
+            "_rels/.rels": b"<Relationships/>",
+            f"{folder}/main.xml": b"<doc/>",
+        }
+    )
 
 
 def odf(kind: str) -> bytes:
-    return zip_bytes({
-        "mimetype": f"application/vnd.oasis.opendocument.{kind}".encode(),
-        "content.xml": b"<office:document-content/>",
-        "META-INF/manifest.xml": b"<manifest/>",
-    })
+    return zip_bytes(
+        {
+            "mimetype": f"application/vnd.oasis.opendocument.{kind}".encode(),
+            "content.xml": b"<office:document-content/>",
+            "META-INF/manifest.xml": b"<manifest/>",
+        }
+    )
 
 
 def ole(stream_name: str) -> bytes:
@@ -106,10 +112,13 @@ REFUSED: dict[str, bytes] = {
     "archive.zip": zip_bytes({"lisez-moi.txt": b"bonjour"}),
     "appli.jar": zip_bytes({"META-INF/MANIFEST.MF": b"Main-Class: X"}),
     "livre.epub": zip_bytes({"mimetype": b"application/epub+zip", "a.xhtml": b"<html/>"}),
-    "macro.docx": zip_bytes({
-        "[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w/>",
-        "word/vbaProject.bin": b"\x00",
-    }),
+    "macro.docx": zip_bytes(
+        {
+            "[Content_Types].xml": b"<Types/>",
+            "word/document.xml": b"<w/>",
+            "word/vbaProject.bin": b"\x00",
+        }
+    ),
     "installeur.msi": ole("\x05SummaryInformation"),
     "binaire.txt": b"abc\x00def",
     "casse.zip": b"PK\x03\x04" + b"\x00" * 40,

@@ -10,6 +10,5 @@ def register_blueprints(app: Flask) -> None:
     from .api import api_blueprint
 
     template_helpers.init_app(app)
-    for blueprint in (admin.bp, auth.bp, spaces.bp, pages.bp, resources.bp,
-                      api_blueprint):
+    for blueprint in (admin.bp, auth.bp, spaces.bp, pages.bp, resources.bp, api_blueprint):
         app.register_blueprint(blueprint)

@@ -6,7 +6,7 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import pages, revisions, spaces
+from .. import navigation, pages, revisions, spaces
 from ..db import db
 from ..errors import CercleError, NotFound, ValidationError
 from ..page_html import render_page, render_text, tree_html
@@ -36,14 +36,14 @@ def view(space_ref: str, slug: str):
         space=space,
         page=page,
         rendered=render_page(page),
-        backlinks=pages.backlinks(page),
+        backlinks=navigation.backlinks(page),
         tree_html=tree_html(space, page),
         can_edit=allowed(current_user, space, Action.EDIT) and not space.is_archived,
     )
 
 
 def _parent_choices(space, exclude=None):
-    return [p for p in pages.live_pages(space) if exclude is None or p.id != exclude.id]
+    return [p for p in navigation.live_pages(space) if exclude is None or p.id != exclude.id]
 
 
 @bp.route("/nouvelle-page", methods=["GET", "POST"])
@@ -51,19 +51,32 @@ def _parent_choices(space, exclude=None):
 def create(space_ref: str):
     space = spaces.get_space(current_user, space_ref, Action.EDIT)
     if request.method == "GET":
-        form = {"title": request.args.get("titre", "")[:200], "parent_id": request.args.get("parent", "")}
-        return render_template("pages/edit.html", space=space, page=None, form=form,
-                               parents=_parent_choices(space))
+        form = {
+            "title": request.args.get("titre", "")[:200],
+            "parent_id": request.args.get("parent", ""),
+        }
+        return render_template(
+            "pages/edit.html", space=space, page=None, form=form, parents=_parent_choices(space)
+        )
     try:
         page = pages.create_page(
-            current_user, space, text("title"), text("markdown"),
-            parent_id=optional_int("parent_id"), message=text("message"),
+            current_user,
+            space,
+            text("title"),
+            text("markdown"),
+            parent_id=optional_int("parent_id"),
+            message=text("message"),
         )
     except ValidationError as error:
         db.session.rollback()
         flash(error.message, "error")
-        return render_template("pages/edit.html", space=space, page=None, form=request.form,
-                               parents=_parent_choices(space)), error.status
+        return render_template(
+            "pages/edit.html",
+            space=space,
+            page=None,
+            form=request.form,
+            parents=_parent_choices(space),
+        ), error.status
     flash(_("Page créée."), "success")
     return redirect(_page_url(page))
 
@@ -73,20 +86,32 @@ def create(space_ref: str):
 def edit(space_ref: str, slug: str):
     space, page, _moved = _page(space_ref, slug, Action.EDIT)
     if request.method == "GET":
-        form = {"title": page.title, "markdown": page.markdown, "base_revision": page.revision_number}
+        form = {
+            "title": page.title,
+            "markdown": page.markdown,
+            "base_revision": page.revision_number,
+        }
         return render_template("pages/edit.html", space=space, page=page, form=form)
     try:
         pages.update_page(
-            current_user, page,
+            current_user,
+            page,
             # A missing field means "unchanged", never "erase the page".
-            markdown=request.form.get("markdown"), title=request.form.get("title"),
-            base_revision=optional_int("base_revision"), message=text("message"),
+            markdown=request.form.get("markdown"),
+            title=request.form.get("title"),
+            base_revision=optional_int("base_revision"),
+            message=text("message"),
         )
     except CercleError as error:
         db.session.rollback()
         flash(error.message, "error")
-        return render_template("pages/edit.html", space=space, page=page, form=request.form,
-                               conflict=error.status == 409), error.status
+        return render_template(
+            "pages/edit.html",
+            space=space,
+            page=page,
+            form=request.form,
+            conflict=error.status == 409,
+        ), error.status
     return redirect(_page_url(page))
 
 
@@ -107,8 +132,9 @@ def move(space_ref: str, slug: str):
         pages.move_page(current_user, page, optional_int("parent_id"), optional_int("position"))
         flash(_("Page déplacée."), "success")
         return redirect(_page_url(page))
-    return render_template("pages/move.html", space=space, page=page,
-                           parents=_parent_choices(space, exclude=page))
+    return render_template(
+        "pages/move.html", space=space, page=page, parents=_parent_choices(space, exclude=page)
+    )
 
 
 @bp.post("/p/<slug>/supprimer")
@@ -140,8 +166,13 @@ def restore(space_ref: str, page_id: int):
 def history(space_ref: str, slug: str):
     space, page, _moved = _page(space_ref, slug)
     items = db.session.scalars(revisions.history(page).limit(500)).all()
-    return render_template("pages/history.html", space=space, page=page, revisions=items,
-                           can_edit=allowed(current_user, space, Action.EDIT) and not space.is_archived)
+    return render_template(
+        "pages/history.html",
+        space=space,
+        page=page,
+        revisions=items,
+        can_edit=allowed(current_user, space, Action.EDIT) and not space.is_archived,
+    )
 
 
 @bp.get("/p/<slug>/comparer")
@@ -153,17 +184,28 @@ def compare(space_ref: str, slug: str):
     if from_number > to_number:
         from_number, to_number = to_number, from_number
     summary = revisions.compare(page, from_number, to_number)
-    return render_template("pages/compare.html", space=space, page=page, diff=summary,
-                           from_number=from_number, to_number=to_number)
+    return render_template(
+        "pages/compare.html",
+        space=space,
+        page=page,
+        diff=summary,
+        from_number=from_number,
+        to_number=to_number,
+    )
 
 
 @bp.get("/p/<slug>/versions/<int:number>")
 def revision(space_ref: str, slug: str, number: int):
     space, page, _moved = _page(space_ref, slug)
     old = revisions.get_revision(page, number)
-    return render_template("pages/revision.html", space=space, page=page, revision=old,
-                           rendered=render_text(space, old.markdown),
-                           can_edit=allowed(current_user, space, Action.EDIT) and not space.is_archived)
+    return render_template(
+        "pages/revision.html",
+        space=space,
+        page=page,
+        revision=old,
+        rendered=render_text(space, old.markdown),
+        can_edit=allowed(current_user, space, Action.EDIT) and not space.is_archived,
+    )
 
 
 @bp.post("/p/<slug>/versions/<int:number>/restaurer")
@@ -178,8 +220,11 @@ def restore_revision(space_ref: str, slug: str, number: int):
 @bp.get("/modifications")
 def recent(space_ref: str):
     space = spaces.get_space(current_user, space_ref)
-    return render_template("pages/recent.html", space=space,
-                           changes=revisions.recent_changes(current_user, space, limit=100))
+    return render_template(
+        "pages/recent.html",
+        space=space,
+        changes=revisions.recent_changes(current_user, space, limit=100),
+    )
 
 
 @bp.get("/modifications.atom")

@@ -54,9 +54,7 @@ def index(space_ref: str):
     space = spaces.get_space(current_user, space_ref)
     kind_param = request.args.get("type", "")
     tag = request.args.get("etiquette", "").strip() or None
-    items = resources.list_resources(
-        current_user, space, tag=tag, kind=KIND_PARAMS.get(kind_param)
-    )
+    items = resources.list_resources(current_user, space, tag=tag, kind=KIND_PARAMS.get(kind_param))
     return render_template(
         "resources/index.html",
         space=space,
@@ -87,8 +85,13 @@ def _add_from_form(space: Space, form_kind: str):
     if upload is None or not upload.filename:
         raise ValidationError(_("Choisissez un fichier à envoyer."), field="file")
     return resources.add_file(
-        current_user, space, filename=upload.filename, stream=upload.stream, **fields,
-        max_bytes=current_app.config["UPLOAD_MAX_BYTES"], upload_dir=_upload_dir(),
+        current_user,
+        space,
+        filename=upload.filename,
+        stream=upload.stream,
+        **fields,
+        max_bytes=current_app.config["UPLOAD_MAX_BYTES"],
+        upload_dir=_upload_dir(),
     )
 
 

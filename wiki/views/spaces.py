@@ -146,7 +146,9 @@ def create_invitation(space_ref: str):
         days=optional_int("days"),
         max_uses=optional_int("max_uses"),
     )
-    return redirect(url_for("spaces.show_invitation", space_ref=space.slug, invitation_id=invitation.id))
+    return redirect(
+        url_for("spaces.show_invitation", space_ref=space.slug, invitation_id=invitation.id)
+    )
 
 
 @bp.get("/s/<space_ref>/invitations/<int:invitation_id>")
@@ -158,7 +160,10 @@ def show_invitation(space_ref: str, invitation_id: int):
         abort(404)
     link = url_for("spaces.join", token=invitation.token, _external=True)
     return render_template(
-        "spaces/invitation.html", space=space, invitation=invitation, link=link,
+        "spaces/invitation.html",
+        space=space,
+        invitation=invitation,
+        link=link,
         qr_svg=qrcodes.svg_data_uri(link),
     )
 

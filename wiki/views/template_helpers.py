@@ -33,7 +33,11 @@ def _filesize(size: int) -> str:
     amount = float(size)
     for unit in units:
         if amount < 1024 or unit == units[-1]:
-            return f"{amount:.0f} {unit}" if unit == "octets" else f"{amount:.1f} {unit}".replace(".", ",")
+            return (
+                f"{amount:.0f} {unit}"
+                if unit == "octets"
+                else f"{amount:.1f} {unit}".replace(".", ",")
+            )
         amount /= 1024
     return str(size)
 

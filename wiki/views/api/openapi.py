@@ -38,13 +38,23 @@ def _body(schema: Json, description: str = "") -> Json:
 
 
 def _path_param(name: str, description: str, schema: Json) -> Json:
-    return {"name": name, "in": "path", "required": True, "description": description,
-            "schema": schema}
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "description": description,
+        "schema": schema,
+    }
 
 
 def _query_param(name: str, description: str, schema: Json) -> Json:
-    return {"name": name, "in": "query", "required": False, "description": description,
-            "schema": schema}
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema,
+    }
 
 
 SPACE = _path_param("space", "Identifiant numérique ou slug de l'espace.", {"type": "string"})
@@ -68,8 +78,15 @@ RESPONSES: Json = {
 }
 
 
-def _op(summary: str, responses: Json, *, params: tuple[Json, ...] = (), body: Json | None = None,
-        errors: tuple[int, ...] = READ_ERRORS, public: bool = False) -> Json:
+def _op(
+    summary: str,
+    responses: Json,
+    *,
+    params: tuple[Json, ...] = (),
+    body: Json | None = None,
+    errors: tuple[int, ...] = READ_ERRORS,
+    public: bool = False,
+) -> Json:
     operation: Json = {"summary": summary, "responses": {**responses, **_errors(*errors)}}
     if params:
         operation["parameters"] = list(params)
@@ -86,50 +103,81 @@ def _list(name: str) -> Json:
 
 PATHS: Json = {
     "/openapi.json": {
-        "get": _op("Ce document (OpenAPI 3).", {"200": _ok("Le document.", {"type": "object"})},
-                   errors=(), public=True),
+        "get": _op(
+            "Ce document (OpenAPI 3).",
+            {"200": _ok("Le document.", {"type": "object"})},
+            errors=(),
+            public=True,
+        ),
     },
     "/spaces": {
-        "get": _op("Les espaces dont vous êtes membre (tous pour un·e admin).",
-                   {"200": _ok("Les espaces.", _list("Space"))}, errors=(401,)),
-        "post": _op("Créer un espace (droit « créer des espaces »).",
-                    {"201": _ok("L'espace créé ; vous en êtes animateur·rice.", ref("Space"))},
-                    body=_body(ref("SpaceInput")), errors=(400, 401, 403, 413, 415)),
+        "get": _op(
+            "Les espaces dont vous êtes membre (tous pour un·e admin).",
+            {"200": _ok("Les espaces.", _list("Space"))},
+            errors=(401,),
+        ),
+        "post": _op(
+            "Créer un espace (droit « créer des espaces »).",
+            {"201": _ok("L'espace créé ; vous en êtes animateur·rice.", ref("Space"))},
+            body=_body(ref("SpaceInput")),
+            errors=(400, 401, 403, 413, 415),
+        ),
     },
     "/spaces/{space}": {
-        "get": _op("Un espace, avec votre rôle.", {"200": _ok("L'espace.", ref("Space"))},
-                   params=(SPACE,)),
+        "get": _op(
+            "Un espace, avec votre rôle.", {"200": _ok("L'espace.", ref("Space"))}, params=(SPACE,)
+        ),
     },
     "/spaces/{space}/members": {
-        "post": _op("Ajouter une personne qui a déjà un compte (animateur·rice).",
-                    {"201": _ok("L'adhésion.", ref("Membership"))}, params=(SPACE,),
-                    body=_body(ref("MemberInput")), errors=WRITE_ERRORS),
+        "post": _op(
+            "Ajouter une personne qui a déjà un compte (animateur·rice).",
+            {"201": _ok("L'adhésion.", ref("Membership"))},
+            params=(SPACE,),
+            body=_body(ref("MemberInput")),
+            errors=WRITE_ERRORS,
+        ),
     },
     "/spaces/{space}/pages": {
-        "get": _op("Les pages de l'espace (hors corbeille).",
-                   {"200": _ok("Les pages.", _list("PageSummary"))}, params=(SPACE,)),
-        "post": _op("Créer une page.", {"201": _ok("La page créée.", ref("Page"))},
-                    params=(SPACE,), body=_body(ref("PageInput")), errors=WRITE_ERRORS),
+        "get": _op(
+            "Les pages de l'espace (hors corbeille).",
+            {"200": _ok("Les pages.", _list("PageSummary"))},
+            params=(SPACE,),
+        ),
+        "post": _op(
+            "Créer une page.",
+            {"201": _ok("La page créée.", ref("Page"))},
+            params=(SPACE,),
+            body=_body(ref("PageInput")),
+            errors=WRITE_ERRORS,
+        ),
     },
     "/spaces/{space}/resources": {
         "get": _op(
             "Les ressources de l'espace, les plus récentes d'abord.",
             {"200": _ok("Les ressources.", _list("Resource"))},
-            params=(SPACE,
-                    _query_param("tag", "Filtrer par étiquette.", _string),
-                    _query_param("kind", "Filtrer par type.",
-                                 {"type": "string", "enum": ["file", "image", "link"]})),
+            params=(
+                SPACE,
+                _query_param("tag", "Filtrer par étiquette.", _string),
+                _query_param(
+                    "kind",
+                    "Filtrer par type.",
+                    {"type": "string", "enum": ["file", "image", "link"]},
+                ),
+            ),
             errors=(400, 401, 404),
         ),
         "post": _op(
             "Déposer un fichier (multipart, champ « file ») ou ajouter un lien (« url »).",
             {"201": _ok("La ressource ajoutée.", ref("Resource"))},
             params=(SPACE,),
-            body={"required": True, "content": {
-                "multipart/form-data": {"schema": ref("FileUpload")},
-                "application/x-www-form-urlencoded": {"schema": ref("LinkInput")},
-                "application/json": {"schema": ref("LinkInput")},
-            }},
+            body={
+                "required": True,
+                "content": {
+                    "multipart/form-data": {"schema": ref("FileUpload")},
+                    "application/x-www-form-urlencoded": {"schema": ref("LinkInput")},
+                    "application/json": {"schema": ref("LinkInput")},
+                },
+            },
             errors=WRITE_ERRORS,
         ),
     },
@@ -137,45 +185,73 @@ PATHS: Json = {
         "get": _op(
             "Recherche plein texte (français) dans les espaces que vous pouvez lire.",
             {"200": _ok("Les résultats, les plus pertinents d'abord.", ref("SearchResults"))},
-            params=(_query_param("q", "Les mots ; « \"expression\" », préfixe*, -exclu.", _string),
-                    _query_param("space", "Identifiant ou slug d'un espace.", _string),
-                    _query_param("kind", "Type de résultat.",
-                                 {"type": "string",
-                                  "enum": ["page", "resource", "answer", "comment"]}),
-                    _query_param("page", "Page de résultats (1 à 50).",
-                                 {"type": "integer", "minimum": 1, "maximum": 50}),
-                    _query_param("limit", "Résultats par page (1 à 50, 20 par défaut).",
-                                 {"type": "integer", "minimum": 1, "maximum": 50})),
+            params=(
+                _query_param("q", 'Les mots ; « "expression" », préfixe*, -exclu.', _string),
+                _query_param("space", "Identifiant ou slug d'un espace.", _string),
+                _query_param(
+                    "kind",
+                    "Type de résultat.",
+                    {"type": "string", "enum": ["page", "resource", "answer", "comment"]},
+                ),
+                _query_param(
+                    "page",
+                    "Page de résultats (1 à 50).",
+                    {"type": "integer", "minimum": 1, "maximum": 50},
+                ),
+                _query_param(
+                    "limit",
+                    "Résultats par page (1 à 50, 20 par défaut).",
+                    {"type": "integer", "minimum": 1, "maximum": 50},
+                ),
+            ),
             errors=(400, 401, 404),
         ),
     },
     "/pages/{id}": {
-        "get": _op("Une page : Markdown, HTML et version.", {"200": _ok("La page.", ref("Page"))},
-                   params=(PAGE_ID,)),
-        "put": _op("Modifier le texte et/ou le titre (nouvelle version).",
-                   {"200": _ok("La page après modification.", ref("Page"))},
-                   params=(PAGE_ID,), body=_body(ref("PageUpdate")), errors=WRITE_ERRORS),
-        "delete": _op("Mettre la page à la corbeille.", {"204": _ok("Page mise à la corbeille.")},
-                      params=(PAGE_ID,), errors=(401, 403, 404, 409)),
+        "get": _op(
+            "Une page : Markdown, HTML et version.",
+            {"200": _ok("La page.", ref("Page"))},
+            params=(PAGE_ID,),
+        ),
+        "put": _op(
+            "Modifier le texte et/ou le titre (nouvelle version).",
+            {"200": _ok("La page après modification.", ref("Page"))},
+            params=(PAGE_ID,),
+            body=_body(ref("PageUpdate")),
+            errors=WRITE_ERRORS,
+        ),
+        "delete": _op(
+            "Mettre la page à la corbeille.",
+            {"204": _ok("Page mise à la corbeille.")},
+            params=(PAGE_ID,),
+            errors=(401, 403, 404, 409),
+        ),
     },
     "/pages/{id}/revisions": {
         "get": _op(
             "L'historique de la page, le plus récent d'abord.",
             {"200": _ok("Les versions.", _list("Revision"))},
-            params=(PAGE_ID,
-                    _query_param("limit", "Nombre de versions (1 à 500, 100 par défaut).",
-                                 {"type": "integer", "minimum": 1, "maximum": 500}),
-                    _query_param("offset", "Versions à sauter.",
-                                 {"type": "integer", "minimum": 0})),
+            params=(
+                PAGE_ID,
+                _query_param(
+                    "limit",
+                    "Nombre de versions (1 à 500, 100 par défaut).",
+                    {"type": "integer", "minimum": 1, "maximum": 500},
+                ),
+                _query_param("offset", "Versions à sauter.", {"type": "integer", "minimum": 0}),
+            ),
             errors=(400, 401, 404),
         ),
     },
     "/pages/{id}/revisions/{n}/restore": {
         "post": _op(
             "Revenir à une version (crée une nouvelle version ; l'historique est conservé).",
-            {"201": _ok("La page restaurée.", ref("Page")),
-             "200": _ok("Rien à changer : la page était déjà identique.", ref("Page"))},
-            params=(PAGE_ID, REVISION_N), errors=(401, 403, 404, 409),
+            {
+                "201": _ok("La page restaurée.", ref("Page")),
+                "200": _ok("Rien à changer : la page était déjà identique.", ref("Page")),
+            },
+            params=(PAGE_ID, REVISION_N),
+            errors=(401, 403, 404, 409),
         ),
     },
 }
@@ -189,7 +265,7 @@ DOCUMENT: Json = {
             "API JSON du wiki Cercle. Authentification : « Authorization: Bearer <jeton> » "
             "(jeton créé par « flask --app app tokens create EMAIL »). Une session de "
             "navigateur suffit pour les lectures (GET). Les erreurs ont la forme "
-            "{\"error\": {\"code\": …, \"message\": …}} avec un statut 4xx."
+            '{"error": {"code": …, "message": …}} avec un statut 4xx.'
         ),
     },
     "servers": [{"url": "/"}],
@@ -197,10 +273,17 @@ DOCUMENT: Json = {
     "paths": {PREFIX + path: item for path, item in PATHS.items()},
     "components": {
         "securitySchemes": {
-            "bearerAuth": {"type": "http", "scheme": "bearer",
-                           "description": "Jeton personnel d'API."},
-            "sessionCookie": {"type": "apiKey", "in": "cookie", "name": "session",
-                              "description": "Session du navigateur, pour les lectures seulement."},
+            "bearerAuth": {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "Jeton personnel d'API.",
+            },
+            "sessionCookie": {
+                "type": "apiKey",
+                "in": "cookie",
+                "name": "session",
+                "description": "Session du navigateur, pour les lectures seulement.",
+            },
         },
         "schemas": SCHEMAS,
         "responses": RESPONSES,

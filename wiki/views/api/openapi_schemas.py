@@ -41,8 +41,17 @@ SCHEMAS: Json = {
     "UserRef": _user_ref,
     "Space": {
         "type": "object",
-        "required": ["id", "slug", "title", "description", "starts_on", "ends_on",
-                     "visibility", "archived", "role"],
+        "required": [
+            "id",
+            "slug",
+            "title",
+            "description",
+            "starts_on",
+            "ends_on",
+            "visibility",
+            "archived",
+            "role",
+        ],
         "properties": {
             "id": {"type": "integer"},
             "slug": _string,
@@ -53,8 +62,11 @@ SCHEMAS: Json = {
             "visibility": {"type": "string", "enum": list(VISIBILITIES)},
             "archived": {"type": "boolean"},
             "archived_at": {"type": ["string", "null"], "format": "date-time"},
-            "role": {"type": ["string", "null"], "enum": [*ROLES, None],
-                     "description": "Rôle de l'appelant·e dans l'espace (null : aucun)."},
+            "role": {
+                "type": ["string", "null"],
+                "enum": [*ROLES, None],
+                "description": "Rôle de l'appelant·e dans l'espace (null : aucun).",
+            },
             "url": {"type": "string", "format": "uri"},
             "created_at": _datetime,
         },
@@ -84,8 +96,11 @@ SCHEMAS: Json = {
         "properties": {
             "user": {
                 "type": "object",
-                "properties": {"id": {"type": "integer"}, "name": _string,
-                               "email": {"type": "string", "format": "email"}},
+                "properties": {
+                    "id": {"type": "integer"},
+                    "name": _string,
+                    "email": {"type": "string", "format": "email"},
+                },
             },
             "role": {"type": "string", "enum": list(ROLES)},
             "space_id": {"type": "integer"},
@@ -114,8 +129,10 @@ SCHEMAS: Json = {
                 "properties": {
                     "markdown": _string,
                     "html": {"type": "string", "description": "HTML nettoyé, prêt à afficher."},
-                    "space": {"type": "object", "properties": {"id": {"type": "integer"},
-                                                               "slug": _string}},
+                    "space": {
+                        "type": "object",
+                        "properties": {"id": {"type": "integer"}, "slug": _string},
+                    },
                     "created_at": _datetime,
                 },
             },
@@ -140,7 +157,8 @@ SCHEMAS: Json = {
             "markdown": {"type": "string", "maxLength": MARKDOWN_MAX},
             "message": {"type": "string", "maxLength": MESSAGE_MAX},
             "base_revision": {
-                "type": ["integer", "null"], "minimum": 0,
+                "type": ["integer", "null"],
+                "minimum": 0,
                 "description": "Version de départ ; si la page a changé depuis : 409.",
             },
         },
@@ -166,10 +184,16 @@ SCHEMAS: Json = {
             "title": _string,
             "description": _string,
             "tags": {"type": "array", "items": _string},
-            "url": {"type": ["string", "null"], "format": "uri",
-                    "description": "Adresse du lien (null pour un fichier)."},
-            "download_url": {"type": ["string", "null"], "format": "uri",
-                             "description": "Téléchargement du fichier (null pour un lien)."},
+            "url": {
+                "type": ["string", "null"],
+                "format": "uri",
+                "description": "Adresse du lien (null pour un fichier).",
+            },
+            "download_url": {
+                "type": ["string", "null"],
+                "format": "uri",
+                "description": "Téléchargement du fichier (null pour un lien).",
+            },
             "filename": {"type": ["string", "null"]},
             "mime_type": {"type": ["string", "null"]},
             "size": {"type": "integer"},
@@ -184,8 +208,12 @@ SCHEMAS: Json = {
             "url": {"type": "string", "format": "uri", "description": "Adresse http(s)."},
             "title": {"type": "string", "maxLength": TITLE_MAX},
             "description": {"type": "string"},
-            "tags": {"oneOf": [{"type": "string", "description": "Séparées par des virgules."},
-                               {"type": "array", "items": _string}]},
+            "tags": {
+                "oneOf": [
+                    {"type": "string", "description": "Séparées par des virgules."},
+                    {"type": "array", "items": _string},
+                ]
+            },
         },
     },
     "FileUpload": {
@@ -206,12 +234,22 @@ SCHEMAS: Json = {
             "kind": {"type": "string", "enum": ["page", "resource", "answer", "comment"]},
             "id": {"type": "integer", "description": "Identifiant de la page, ressource …"},
             "title": _string,
-            "space": {"type": "object", "properties": {
-                "id": {"type": "integer"}, "slug": _string, "title": _string,
-                "archived": {"type": "boolean"}}},
+            "space": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "integer"},
+                    "slug": _string,
+                    "title": _string,
+                    "archived": {"type": "boolean"},
+                },
+            },
             "url": {"type": "string", "format": "uri"},
-            "excerpt": {"type": "string", "description": (
-                "Extrait en HTML : texte échappé, mots trouvés entre <mark> et </mark>.")},
+            "excerpt": {
+                "type": "string",
+                "description": (
+                    "Extrait en HTML : texte échappé, mots trouvés entre <mark> et </mark>."
+                ),
+            },
             "tags": {"type": "array", "items": _string},
             "score": {"type": "number"},
         },
@@ -224,8 +262,10 @@ SCHEMAS: Json = {
             "total": {"type": "integer"},
             "page": {"type": "integer"},
             "per_page": {"type": "integer"},
-            "message": {"type": ["string", "null"],
-                        "description": "Pourquoi la recherche est vide (mots trop courants …)."},
+            "message": {
+                "type": ["string", "null"],
+                "description": "Pourquoi la recherche est vide (mots trop courants …).",
+            },
             "notes": {"type": "array", "items": _string},
             "hits": {"type": "array", "items": ref("SearchHit")},
         },

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import jsonify, url_for
 
-from ... import pages, revisions, spaces
+from ... import navigation, pages, revisions, spaces
 from ...db import db
 from ...errors import ValidationError
 from ...models import Page
@@ -25,7 +25,7 @@ def _location(page: Page) -> dict[str, str]:
 @api_blueprint.get("/spaces/<space>/pages")
 def list_pages(space: str):
     found = spaces.get_space(api_user(), checked_space_ref(space))
-    return jsonify([page_summary(page) for page in pages.live_pages(found)])
+    return jsonify([page_summary(page) for page in navigation.live_pages(found)])
 
 
 @api_blueprint.post("/spaces/<space>/pages")

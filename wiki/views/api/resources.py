@@ -29,8 +29,13 @@ def add_resource(space: str):
     title, description, tags = body.string("title"), body.string("description"), body.tags()
     if upload is not None and upload.filename:
         resource = resources.add_file(
-            user, found, filename=upload.filename, stream=upload.stream, title=title,
-            description=description, tags=tags,
+            user,
+            found,
+            filename=upload.filename,
+            stream=upload.stream,
+            title=title,
+            description=description,
+            tags=tags,
             max_bytes=current_app.config["UPLOAD_MAX_BYTES"],
             upload_dir=current_app.config["UPLOAD_DIR"],
         )

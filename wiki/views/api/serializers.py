@@ -86,9 +86,9 @@ def revision_json(revision: Revision) -> Json:
 
 def resource_json(resource: Resource, space: Space) -> Json:
     download = (
-        url_for("resources.download", space_ref=space.slug, resource_id=resource.id,
-                _external=True)
-        if resource.kind == "file" else None
+        url_for("resources.download", space_ref=space.slug, resource_id=resource.id, _external=True)
+        if resource.kind == "file"
+        else None
     )
     return {
         "id": resource.id,
