@@ -16,7 +16,6 @@ import argparse
 import logging
 import os
 import shutil
-import sys
 import tempfile
 from collections import Counter
 from collections.abc import Callable
@@ -113,28 +112,7 @@ def load_cercle(data_dir: Path, corpus: list[CorpusPage]) -> list[str]:
 def cercle_target(
     data_dir: Path, paths: list[str], args: argparse.Namespace, app_dir: Path
 ) -> Target:
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(data_dir),
-        "LANG": "C.UTF-8",
-        "CERCLE_DATA_DIR": str(data_dir),
-        "PYTHONPATH": str(app_dir),
-        "DATABASE_URL": f"sqlite:///{data_dir / 'cercle.db'}",
-    }
-
-    def command(port: int) -> list[str]:
-        return [
-            str(gunicorn),
-            "-w",
-            str(args.workers),
-            "--threads",
-            str(args.threads),
-            "-b",
-            f"127.0.0.1:{port}",
-            "app:create_app()",
-        ]
-
+    env, command = servers.cercle_gunicorn(data_dir, app_dir, args.workers, args.threads)
     label = "Cercle" if app_dir == ROOT else f"Cercle ({app_dir.name})"
     return Target(label, command, env, app_dir, paths)
 

@@ -217,28 +217,7 @@ def throughput(
 def cercle_http(
     data_dir: Path, queries: list[Query], args: argparse.Namespace, work: Path
 ) -> tuple[list[float], loadgen.LoadResult]:
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(data_dir),
-        "LANG": "C.UTF-8",
-        "CERCLE_DATA_DIR": str(data_dir),
-        "PYTHONPATH": str(ROOT),
-        "DATABASE_URL": f"sqlite:///{data_dir / 'cercle.db'}",
-    }
-
-    def argv(port: int) -> list[str]:
-        return [
-            str(gunicorn),
-            "-w",
-            str(args.workers),
-            "--threads",
-            str(args.threads),
-            "-b",
-            f"127.0.0.1:{port}",
-            "app:create_app()",
-        ]
-
+    env, argv = servers.cercle_gunicorn(data_dir, ROOT, args.workers, args.threads)
     paths = http_paths(queries)
     with servers.running(
         argv, env=env, cwd=ROOT, log_path=work / "cercle.log", probe_path="/recherche?q=cooperation"

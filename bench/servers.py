@@ -124,3 +124,28 @@ def machine_cpu_ticks() -> tuple[int, int]:
     ticks = [int(value) for value in first_line.split()[1:9]]  # user … steal, guests excluded
     idle = ticks[3] + ticks[4]  # idle + iowait
     return sum(ticks) - idle, sum(ticks)
+
+
+def cercle_gunicorn(
+    data_dir: Path, app_dir: Path, workers: int, threads: int
+) -> tuple[dict[str, str], Callable[[int], list[str]]]:
+    """Environment and command line of Cercle under gunicorn, on a SQLite data folder."""
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(data_dir),
+        "LANG": "C.UTF-8",
+        "CERCLE_DATA_DIR": str(data_dir),
+        "PYTHONPATH": str(app_dir),
+        "DATABASE_URL": f"sqlite:///{data_dir / 'cercle.db'}",
+    }
+
+    def command(port: int) -> list[str]:
+        return [
+            str(gunicorn),
+            *("-w", str(workers), "--threads", str(threads)),
+            *("-b", f"127.0.0.1:{port}"),
+            "app:create_app()",
+        ]
+
+    return env, command

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from .. import accounts
 from ..errors import ValidationError
 from ..web import LOCALES
-from .forms import text
+from .forms import form_error, text
 
 bp = Blueprint("auth", __name__)
 
@@ -37,8 +37,7 @@ def login():
             text("email"), text("password"), remote_addr=request.remote_addr or ""
         )
     except ValidationError as error:
-        flash(error.message, "error")
-        return render_template("auth/login.html", next=next_url, email=text("email")), 400
+        return form_error(error, "auth/login.html", next=next_url, email=text("email"))
     login_user(user, remember=True)
     return redirect(next_url)
 
@@ -65,8 +64,7 @@ def profile():
             )
             session.pop("locale", None)
         except ValidationError as error:
-            flash(error.message, "error")
-            return render_template("auth/profile.html"), 400
+            return form_error(error, "auth/profile.html")
         flash(_("Profil enregistré."), "success")
         return redirect(url_for("auth.profile"))
     return render_template("auth/profile.html")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import request
+from flask import flash, render_template, request
 
-from ..errors import ValidationError
+from ..db import db
+from ..errors import CercleError, ValidationError
 
 
 def text(name: str, default: str = "") -> str:
@@ -35,3 +36,12 @@ def optional_date(name: str) -> dt.date | None:
 
 def checkbox(name: str) -> bool:
     return request.form.get(name) in ("1", "on", "true", "oui")
+
+
+def form_error(error: CercleError, template: str, **context):
+    """Show the form again with what the person typed and why it was refused; nothing of
+    the refused attempt stays in the database session."""
+    db.session.rollback()
+    flash(error.message, "error")
+    context.setdefault("form", request.form)
+    return render_template(template, **context), error.status

@@ -11,7 +11,7 @@ from ..db import db
 from ..errors import CercleError, NotFound, ValidationError
 from ..page_html import render_page, render_text, tree_html
 from ..permissions import Action, allowed
-from .forms import optional_int, text
+from .forms import form_error, optional_int, text
 
 bp = Blueprint("pages", __name__, url_prefix="/s/<space_ref>")
 
@@ -68,15 +68,9 @@ def create(space_ref: str):
             message=text("message"),
         )
     except ValidationError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return render_template(
-            "pages/edit.html",
-            space=space,
-            page=None,
-            form=request.form,
-            parents=_parent_choices(space),
-        ), error.status
+        return form_error(
+            error, "pages/edit.html", space=space, page=None, parents=_parent_choices(space)
+        )
     flash(_("Page créée."), "success")
     return redirect(_page_url(page))
 
@@ -103,15 +97,9 @@ def edit(space_ref: str, slug: str):
             message=text("message"),
         )
     except CercleError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return render_template(
-            "pages/edit.html",
-            space=space,
-            page=page,
-            form=request.form,
-            conflict=error.status == 409,
-        ), error.status
+        return form_error(
+            error, "pages/edit.html", space=space, page=page, conflict=error.status == 409
+        )
     return redirect(_page_url(page))
 
 

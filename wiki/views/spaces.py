@@ -21,7 +21,7 @@ from ..db import db
 from ..errors import ValidationError
 from ..page_html import tree_html
 from ..permissions import Action, allowed, can_create_space, role_of
-from .forms import checkbox, optional_date, optional_int, text
+from .forms import checkbox, form_error, optional_date, optional_int, text
 
 bp = Blueprint("spaces", __name__)
 
@@ -57,8 +57,7 @@ def create():
                 quota_bytes=current_app.config["SPACE_QUOTA_BYTES"],
             )
         except ValidationError as error:
-            flash(error.message, "error")
-            return render_template("spaces/form.html", space=None, form=request.form), 400
+            return form_error(error, "spaces/form.html", space=None)
         flash(_("Espace créé. Invitez maintenant les participant·es."), "success")
         return redirect(url_for("spaces.members", space_ref=space.slug))
     if not can_create_space(current_user):
@@ -88,9 +87,7 @@ def settings(space_ref: str):
         try:
             spaces.update_space(current_user, space, **_space_form_values())
         except ValidationError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            return render_template("spaces/form.html", space=space, form=request.form), 400
+            return form_error(error, "spaces/form.html", space=space)
         flash(_("Paramètres enregistrés."), "success")
         return redirect(url_for("spaces.home", space_ref=space.slug))
     return render_template("spaces/form.html", space=space, form={})
@@ -191,9 +188,7 @@ def join(token: str):
             )
             login_user(user, remember=True)
     except ValidationError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return render_template("spaces/join.html", invitation=invitation, form=request.form), 400
+        return form_error(error, "spaces/join.html", invitation=invitation)
     flash(_("Bienvenue dans l'espace « %(title)s » !", title=invitation.space.title), "success")
     return redirect(url_for("spaces.home", space_ref=invitation.space.slug))
 
