@@ -7,7 +7,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
-from . import accounts, demo, migrate
+from . import accounts, demo
 from .db import db
 from .errors import CercleError
 from .models import Space
@@ -21,6 +21,8 @@ tokens_cli = AppGroup("tokens", help="Jetons d'API personnels.")
 @click.argument("revision", default="head")
 def db_upgrade(revision: str) -> None:
     """Apply migrations up to REVISION (default: the latest)."""
+    from . import migrate  # Alembic is only needed here: keep it out of server start-up
+
     migrate.upgrade(current_app.config["DATABASE_URL"], revision)
     click.echo("Base de données à jour.")
 
@@ -29,6 +31,8 @@ def db_upgrade(revision: str) -> None:
 @click.argument("revision", default="-1")
 def db_downgrade(revision: str) -> None:
     """Undo migrations down to REVISION (default: one step)."""
+    from . import migrate
+
     migrate.downgrade(current_app.config["DATABASE_URL"], revision)
     click.echo("Migration annulée.")
 
