@@ -6,12 +6,17 @@ connection, starts two threads: the flusher (store then broadcast, coalesced) an
 housekeeper (write-back, revisions, compaction, release). ``run(app)`` serves HTTP and
 WebSockets (what ``python app.py`` does).
 
-Async mode: ``threading`` with simple-websocket. Measured with ``bench/collab.py`` (2 cores,
-shared with the load generator and other jobs, load average 6-10): 30 clients on one page
-p99 43 ms, the Node reference 96 ms in the same run; 100 clients converged, p99 ~1 s, with the
-generator the bottleneck (server 34 % CPU). The server is never CPU-bound: coalescing, not
-the async mode, decides whether 100 clients keep up, so threading is kept: no monkey-patching
-(gevent), no deprecated library (eventlet 0.41 warns), same code under
+Several processes (``REDIS_URL``): the Socket.IO message queue carries emits between them and
+``collab.docsync`` keeps their documents in step (``COLLAB_REDIS_CHANNEL`` prefixes both
+channels, default ``cercle``); tested by ``tests/collab/test_multiprocess.py``.
+
+Async mode: ``threading`` with simple-websocket. Measured with ``bench/collab.py`` (2 cores
+shared with the load generator; figures, commands and profile in the bench docstring): 30
+clients on one page p99 19 ms (Node reference 4 ms); 100 clients converged, p99 181-222 ms
+(Node 32-87 ms), the server at 58-75 % of a core, most of it the fan-out (one queued send and
+thread wake-up per client and flush).
+Coalescing, not the async mode, decides whether 100 clients keep up, so threading is kept: no
+monkey-patching (gevent), no deprecated library (eventlet 0.41 warns), same code under
 ``gunicorn -w 1 --threads 100``. gevent was not measured (not installed here).
 """
 
