@@ -137,7 +137,8 @@ class Meter(BenchClient):
         new = protocol.decode_state_vector(self.doc.get_state())
         if update not in self.stats.contents:
             self.stats.contents[update] = [
-                (client, k) for client, clock in new.items()
+                (client, k)
+                for client, clock in new.items()
                 for k in range(self.sv.get(client, 0), clock)
             ]
         self.sv = new
@@ -180,22 +181,37 @@ def start_cercle(tmp: Path, port: int, pages: int) -> tuple[subprocess.Popen, li
         db.session.flush()
         db.session.add(Membership(space_id=space.id, user_id=user.id, role="participant"))
         db.session.commit()
-        ids = [wiki_pages.create_page(user, space, f"Page {i}", "# Fiche\n").id
-               for i in range(pages)]
+        ids = [
+            wiki_pages.create_page(user, space, f"Page {i}", "# Fiche\n").id for i in range(pages)
+        ]
         token = accounts.create_token(user)
         db.engine.dispose()
-    env = {**os.environ, "CERCLE_DATA_DIR": str(tmp), "DATABASE_URL": url, "PORT": str(port),
-           "SECRET_KEY": "bench"}
-    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "CERCLE_DATA_DIR": str(tmp),
+        "DATABASE_URL": url,
+        "PORT": str(port),
+        "SECRET_KEY": "bench",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "app.py"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return proc, ids, token
 
 
 def start_node(node_dir: str, port: int, pages: int) -> tuple[subprocess.Popen, list[int], str]:
     env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port)}
-    proc = subprocess.Popen(["node", "node_modules/@y/websocket-server/src/server.js"],
-                            cwd=node_dir, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        ["node", "node_modules/@y/websocket-server/src/server.js"],
+        cwd=node_dir,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return proc, list(range(1, pages + 1)), ""
 
 
@@ -220,8 +236,9 @@ async def run(args) -> dict:
     port = args.port
     with tempfile.TemporaryDirectory() as tmp:
         start = start_node if args.node else start_cercle
-        proc, page_ids, token = (start(args.node, port, args.pages) if args.node
-                                 else start(Path(tmp), port, args.pages))
+        proc, page_ids, token = (
+            start(args.node, port, args.pages) if args.node else start(Path(tmp), port, args.pages)
+        )
         try:
             await wait_port(port)
             return await drive(args, proc.pid, port, page_ids, token)
@@ -259,12 +276,19 @@ async def drive(args, pid: int, port: int, page_ids: list[int], token: str) -> d
     gen_cpu = (gen1.ru_utime + gen1.ru_stime) - (gen0.ru_utime + gen0.ru_stime)
     return {
         "server": "node @y/websocket-server" if args.node else "cercle",
-        "pages": len(page_ids), "clients_per_page": args.clients,
-        "p50_ms": pct(0.50), "p95_ms": pct(0.95), "p99_ms": pct(0.99), "max_ms": pct(1.0),
+        "pages": len(page_ids),
+        "clients_per_page": args.clients,
+        "p50_ms": pct(0.50),
+        "p95_ms": pct(0.95),
+        "p99_ms": pct(0.99),
+        "max_ms": pct(1.0),
         "deliveries_per_s": len(lat) / elapsed,
-        "server_cpu_pct": 100 * (cpu1 - cpu0) / elapsed, "server_rss_mb": _rss_mb(pid),
+        "server_cpu_pct": 100 * (cpu1 - cpu0) / elapsed,
+        "server_rss_mb": _rss_mb(pid),
         "generator_cpu_pct": 100 * gen_cpu / elapsed,
-        "clients_converged": converged, "server_converged": server_ok, "settle_s": lag,
+        "clients_converged": converged,
+        "server_converged": server_ok,
+        "settle_s": lag,
     }
 
 

@@ -69,8 +69,9 @@ class Collab:
 def redis_channel(config: dict[str, Any]) -> str:
     """Prefix of the Redis channels (Socket.IO queue, document sync): processes of one
     deployment share it; parallel test runs on one Redis each pick their own."""
-    return str(config.get("COLLAB_REDIS_CHANNEL") or os.environ.get("COLLAB_REDIS_CHANNEL")
-               or "cercle")
+    return str(
+        config.get("COLLAB_REDIS_CHANNEL") or os.environ.get("COLLAB_REDIS_CHANNEL") or "cercle"
+    )
 
 
 def init_app(app: Flask) -> Collab:

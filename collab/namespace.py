@@ -46,7 +46,7 @@ def _page_id(value: Any) -> int:
     if isinstance(value, dict):
         value = value.get("page_id")
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValidationError("Identifiant de page attendu : {\"page_id\": <nombre>}.")
+        raise ValidationError('Identifiant de page attendu : {"page_id": <nombre>}.')
     return value
 
 

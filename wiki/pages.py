@@ -296,12 +296,33 @@ def save_live_revision(page_id: int, markdown: str, author_ids: list[int]) -> Re
     return revision
 
 
+def _place_among_siblings(page: Page, position: int) -> None:
+    """Put ``page`` at ``position`` among its siblings (0 = first), numbering them 0, 1, 2…
+
+    New pages all start at 0 (then sorted by title), so a bare position number would not
+    say where the page lands; renumbering the siblings makes "0 = first" true."""
+    same_parent = (
+        Page.parent_id.is_(None) if page.parent_id is None else Page.parent_id == page.parent_id
+    )
+    siblings = list(
+        db.session.scalars(
+            select(Page)
+            .where(Page.space_id == page.space_id, same_parent, Page.deleted_at.is_(None))
+            .where(Page.id != page.id)
+            .order_by(Page.position, Page.title)
+        )
+    )
+    siblings.insert(max(0, min(position, len(siblings))), page)
+    for index, sibling in enumerate(siblings):
+        sibling.position = index
+
+
 def move_page(user: User, page: Page, parent_id: int | None, position: int | None = None) -> Page:
     require(user, page.space, Action.EDIT)
     _check_parent(page.space, parent_id, moving=page)
     page.parent_id = parent_id
     if position is not None:
-        page.position = max(0, min(position, 100_000))
+        _place_among_siblings(page, position)
     _bump_tree(page.space)
     db.session.commit()
     return page

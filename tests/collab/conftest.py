@@ -48,8 +48,12 @@ class LiveServer:
 
     def start(self) -> None:
         env = {
-            **os.environ, "CERCLE_DATA_DIR": str(self.data_dir), "DATABASE_URL": self.db_url,
-            "PORT": str(self.port), "SECRET_KEY": "collab-test", **self.env_extra,
+            **os.environ,
+            "CERCLE_DATA_DIR": str(self.data_dir),
+            "DATABASE_URL": self.db_url,
+            "PORT": str(self.port),
+            "SECRET_KEY": "collab-test",
+            **self.env_extra,
         }
         self.log_path = self.data_dir / f"server-{time.monotonic_ns()}.log"
         with open(self.log_path, "wb") as log:
@@ -71,8 +75,9 @@ class LiveServer:
             self.proc = None
 
     def app(self):
-        return create_app({"DATA_DIR": self.data_dir, "DATABASE_URL": self.db_url,
-                           "SECRET_KEY": "collab-test"})
+        return create_app(
+            {"DATA_DIR": self.data_dir, "DATABASE_URL": self.db_url, "SECRET_KEY": "collab-test"}
+        )
 
     def stored_text(self) -> tuple[str, str]:
         """(text of the stored update log, Page.markdown), read from the database."""
@@ -106,9 +111,11 @@ def _seed(server: LiveServer) -> None:
     with app.app_context():
         people = {
             role: accounts.create_user(f"{role}@collab.test", name, "mdp-test-12345")
-            for role, name in (("facilitator", "Camille Animatrice"),
-                               ("participant", "Sami Participant"),
-                               ("reader", "Dominique Lectrice"))
+            for role, name in (
+                ("facilitator", "Camille Animatrice"),
+                ("participant", "Sami Participant"),
+                ("reader", "Dominique Lectrice"),
+            )
         }
         space = Space(slug="module", title="Module statuts")
         db.session.add(space)

@@ -43,12 +43,15 @@ def _converged(clients: list[YClient]) -> bool:
 
 def test_five_clients_converge_and_page_is_stored(live_collab: LiveServer) -> None:
     roles = ["facilitator", "participant", "facilitator", "participant", "facilitator"]
-    clients = [YClient(live_collab.url, live_collab.tokens[r], live_collab.page_id).connect()
-               for r in roles]
+    clients = [
+        YClient(live_collab.url, live_collab.tokens[r], live_collab.page_id).connect()
+        for r in roles
+    ]
     try:
         wait_for(lambda: all(c.content() == SEED_TEXT for c in clients), what="état initial")
-        threads = [threading.Thread(target=_type_randomly, args=(c, i, 120))
-                   for i, c in enumerate(clients)]
+        threads = [
+            threading.Thread(target=_type_randomly, args=(c, i, 120)) for i, c in enumerate(clients)
+        ]
         for t in threads:
             t.start()
         for t in threads:
@@ -104,8 +107,13 @@ def test_connection_without_credentials_is_refused(live_collab: LiveServer) -> N
     sio = socketio.Client(reconnection=False)
     for auth in (None, {"token": "cercle_faux"}):
         with pytest.raises(socketio.exceptions.ConnectionError):
-            sio.connect(live_collab.url, namespaces=[NS], transports=["websocket"], auth=auth,
-                        wait_timeout=2)
+            sio.connect(
+                live_collab.url,
+                namespaces=[NS],
+                transports=["websocket"],
+                auth=auth,
+                wait_timeout=2,
+            )
 
 
 def test_restart_mid_session_reconnects_without_duplication(live_collab: LiveServer) -> None:
@@ -131,10 +139,13 @@ def test_restart_mid_session_reconnects_without_duplication(live_collab: LiveSer
 
 
 def test_kill_9_keeps_every_broadcast_update(live_collab: LiveServer) -> None:
-    writers = [YClient(live_collab.url, live_collab.tokens[r], live_collab.page_id).connect()
-               for r in ("facilitator", "participant", "facilitator")]
-    observer = YClient(live_collab.url, live_collab.tokens["reader"], live_collab.page_id,
-                       reconnect=False).connect()
+    writers = [
+        YClient(live_collab.url, live_collab.tokens[r], live_collab.page_id).connect()
+        for r in ("facilitator", "participant", "facilitator")
+    ]
+    observer = YClient(
+        live_collab.url, live_collab.tokens["reader"], live_collab.page_id, reconnect=False
+    ).connect()
     stop = threading.Event()
 
     def typing(client: YClient, seed: int) -> None:
@@ -174,8 +185,10 @@ def _check_kill_9(live_collab: LiveServer, observer: YClient, writers: list[YCli
     assert str(stored.get("content", type=Text)) == before
     # after restart, the writers' unsent keystrokes come back too, once
     live_collab.start()
-    wait_for(lambda: _converged(writers) and all(w.joined.is_set() for w in writers),
-             what="reconvergence")
+    wait_for(
+        lambda: _converged(writers) and all(w.joined.is_set() for w in writers),
+        what="reconvergence",
+    )
     final = writers[0].content()
     wait_for(lambda: live_collab.stored_text()[0] == final, what="tout est stocké")
     assert final.count("B") == 1 and final.count("F") == 1  # the seed is there once

@@ -46,8 +46,11 @@ def two_servers(tmp_path) -> Iterator[tuple[LiveServer, LiveServer]]:
     _redis_or_skip()
     url = f"sqlite:///{tmp_path / 'collab.db'}"  # WAL: both processes read and write it
     migrate.upgrade(url)
-    env = {"REDIS_URL": REDIS_URL, "COLLAB_REDIS_CHANNEL": f"test-{uuid.uuid4().hex}",
-           "COLLAB_RELEASE_SECONDS": "600"}
+    env = {
+        "REDIS_URL": REDIS_URL,
+        "COLLAB_REDIS_CHANNEL": f"test-{uuid.uuid4().hex}",
+        "COLLAB_RELEASE_SECONDS": "600",
+    }
     servers = []
     for name in ("a", "b"):
         data_dir = tmp_path / name  # own search index; the database is shared
@@ -74,9 +77,9 @@ def _announce(client: YClient, name: str) -> int:
     """Send a presence (awareness) state as the editor does; returns its Yjs client id."""
     awareness = Awareness(client.doc)
     awareness.set_local_state({"user": {"name": name, "color": "#30bced"}})
-    client.send(protocol.awareness_message(
-        awareness.encode_awareness_update([client.doc.client_id])
-    ))
+    client.send(
+        protocol.awareness_message(awareness.encode_awareness_update([client.doc.client_id]))
+    )
     return client.doc.client_id
 
 
@@ -86,13 +89,18 @@ def _presence_ids(client: YClient) -> set[int]:
 
 def test_two_processes_converge_and_store_one_text(two_servers) -> None:
     a, b = two_servers
-    clients = [_client(a, "facilitator"), _client(b, "participant"),
-               _client(a, "participant"), _client(b, "facilitator")]
+    clients = [
+        _client(a, "facilitator"),
+        _client(b, "participant"),
+        _client(a, "participant"),
+        _client(b, "facilitator"),
+    ]
     late: list[YClient] = []
     try:
         wait_for(lambda: all(c.content() == SEED_TEXT for c in clients), what="état initial")
-        typing = [threading.Thread(target=_type_randomly, args=(c, i, 150))
-                  for i, c in enumerate(clients)]
+        typing = [
+            threading.Thread(target=_type_randomly, args=(c, i, 150)) for i, c in enumerate(clients)
+        ]
         for thread in typing:
             thread.start()
         time.sleep(0.3)

@@ -28,8 +28,13 @@ def test_parse_round_trips_and_rejects_garbage() -> None:
 
 @pytest.mark.parametrize(
     ("old", "new"),
-    [("", "Été 😀"), ("Noël à la coop", "Noël chez la coop ✓"), ("ééé", "é"), ("a😀b", "ab"),
-     ("x", "")],
+    [
+        ("", "Été 😀"),
+        ("Noël à la coop", "Noël chez la coop ✓"),
+        ("ééé", "é"),
+        ("a😀b", "ab"),
+        ("x", ""),
+    ],
 )
 def test_apply_text_is_a_minimal_utf8_edit(old: str, new: str) -> None:
     room = Room(page_id=1, doc=Doc())
@@ -78,7 +83,7 @@ def test_hub_stores_then_broadcasts_one_merged_update() -> None:
         room.apply_update(f"sid{i}", peer.get_update(room.doc.get_state()), i)
     hub.flush(room)
     assert len(store.rows[5]) == 3
-    (event, (page_id, message), to, skip), = sent
+    ((event, (page_id, message), to, skip),) = sent
     assert (event, page_id, to, skip) == ("yjs", 5, "page:5", None)
     check = Doc()
     check.apply_update(protocol.parse(message).payload)

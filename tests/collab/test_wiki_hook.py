@@ -37,9 +37,11 @@ def test_restore_and_snapshot_go_through_the_open_room(app, personas) -> None:
     )
     assert latest.markdown == "Version un, complétée en atelier ensemble"
     assert latest.message == "Modification en direct"
-    authors = set(db.session.scalars(
-        select(RevisionAuthor.user_id).where(RevisionAuthor.revision_id == latest.id)
-    ))
+    authors = set(
+        db.session.scalars(
+            select(RevisionAuthor.user_id).where(RevisionAuthor.revision_id == latest.id)
+        )
+    )
     assert authors == {anim.id, part.id}
     assert db.session.get(type(page), page.id).markdown == latest.markdown  # reading is current
     assert room.content() == latest.markdown

@@ -38,7 +38,10 @@ class YClient:
 
     def connect(self, timeout: float = 10) -> YClient:
         self.sio.connect(
-            self.url, namespaces=[NS], transports=["websocket"], auth={"token": self.token},
+            self.url,
+            namespaces=[NS],
+            transports=["websocket"],
+            auth={"token": self.token},
             wait_timeout=timeout,
         )
         assert self.joined.wait(timeout), "join sans réponse"

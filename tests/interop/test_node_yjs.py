@@ -29,9 +29,18 @@ def test_node_and_python_converge(live_collab: LiveServer) -> None:  # noqa: F81
     try:
         wait_for(lambda: python.content() == SEED_TEXT, what="état initial")
         node = subprocess.Popen(
-            ["node", str(Path(__file__).with_name("yjs_client.mjs")), live_collab.url,
-             live_collab.tokens["facilitator"], str(live_collab.page_id), "Écrit par Node ✓"],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [
+                "node",
+                str(Path(__file__).with_name("yjs_client.mjs")),
+                live_collab.url,
+                live_collab.tokens["facilitator"],
+                str(live_collab.page_id),
+                "Écrit par Node ✓",
+            ],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
             env={**os.environ, "WAIT_FOR": "[pycrdt] "},
         )
         for i, ch in enumerate("[pycrdt] "):

@@ -93,17 +93,25 @@ def settings(space_ref: str):
     return render_template("spaces/form.html", space=space, form={})
 
 
+def _members_context(space) -> dict:
+    return {
+        "space": space,
+        "members": spaces.members(space),
+        "invitations": invitations.invitations_of(space),
+        "is_usable": invitations.is_usable,
+    }
+
+
+def _refused_on_members_page(error: ValidationError, space):
+    """A refused change shows the members page again with the reason, not a dead end."""
+    return form_error(error, "spaces/members.html", **_members_context(space))
+
+
 @bp.get("/s/<space_ref>/membres")
 @login_required
 def members(space_ref: str):
     space = spaces.get_space(current_user, space_ref, Action.MANAGE, writing=False)
-    return render_template(
-        "spaces/members.html",
-        space=space,
-        members=spaces.members(space),
-        invitations=invitations.invitations_of(space),
-        is_usable=invitations.is_usable,
-    )
+    return render_template("spaces/members.html", **_members_context(space))
 
 
 @bp.post("/s/<space_ref>/membres")
@@ -114,7 +122,10 @@ def add_member(space_ref: str):
     if user is None:
         flash(_("Aucun compte avec cette adresse : envoyez plutôt un lien d'invitation."), "error")
     else:
-        spaces.add_member(current_user, space, user, text("role"))
+        try:
+            spaces.add_member(current_user, space, user, text("role"))
+        except ValidationError as error:
+            return _refused_on_members_page(error, space)
         flash(_("%(name)s a rejoint l'espace.", name=user.name), "success")
     return redirect(url_for("spaces.members", space_ref=space.slug))
 
@@ -123,12 +134,15 @@ def add_member(space_ref: str):
 @login_required
 def change_member(space_ref: str, user_id: int):
     space = spaces.get_space(current_user, space_ref, Action.MANAGE)
-    if text("action") == "remove":
-        spaces.remove_member(current_user, space, user_id)
-        flash(_("Personne retirée de l'espace."), "success")
-    else:
-        spaces.set_role(current_user, space, user_id, text("role"))
-        flash(_("Rôle modifié."), "success")
+    try:
+        if text("action") == "remove":
+            spaces.remove_member(current_user, space, user_id)
+            flash(_("Personne retirée de l'espace."), "success")
+        else:
+            spaces.set_role(current_user, space, user_id, text("role"))
+            flash(_("Rôle modifié."), "success")
+    except ValidationError as error:
+        return _refused_on_members_page(error, space)
     return redirect(url_for("spaces.members", space_ref=space.slug))
 
 
@@ -136,13 +150,16 @@ def change_member(space_ref: str, user_id: int):
 @login_required
 def create_invitation(space_ref: str):
     space = spaces.get_space(current_user, space_ref, Action.MANAGE)
-    invitation = invitations.create_invitation(
-        current_user,
-        space,
-        text("role"),
-        days=optional_int("days"),
-        max_uses=optional_int("max_uses"),
-    )
+    try:
+        invitation = invitations.create_invitation(
+            current_user,
+            space,
+            text("role"),
+            days=optional_int("days"),
+            max_uses=optional_int("max_uses"),
+        )
+    except ValidationError as error:
+        return _refused_on_members_page(error, space)
     return redirect(
         url_for("spaces.show_invitation", space_ref=space.slug, invitation_id=invitation.id)
     )
