@@ -90,3 +90,6 @@ class SearchBackend(Protocol):
 
     def stored_keys(self) -> dict[str, str]:
         """key → title of every document (tests and rebuild checks)."""
+
+    def document_count(self) -> int:
+        """How many documents the index holds (the check against the database)."""

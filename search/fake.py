@@ -88,6 +88,9 @@ class MemoryBackend:
             ]
         return [self._hit(d) for d in sorted(found, key=lambda d: d.title)[:limit]]
 
+    def document_count(self) -> int:
+        return len(self.docs)
+
     def stored_keys(self) -> dict[str, str]:
         with self._lock:
             return {key: doc.title for key, doc in self.docs.items()}

@@ -6,16 +6,22 @@ context and writes them in one commit. A page save therefore never waits for Who
 the change is searchable a few tens of milliseconds later (``flush()`` waits for it,
 for tests and the CLI). The worker exits when idle and restarts on the next event.
 
+A process that stops waits (``atexit``) for its queue to be written, so ``flask demo`` and
+other commands leave a complete index; whatever is lost anyway (a crash) is caught by
+``ensure_current`` on the first search of the next process.
+
 If another process holds the index lock, the batch goes back on the queue and is
 retried; a rebuild (``REBUILD``) runs on the same thread, so it never races a batch.
 """
 
 from __future__ import annotations
 
+import atexit
 import logging
 import queue
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 
 from flask import Flask
@@ -31,6 +37,13 @@ REBUILD: Job = ("*rebuild*", 0)
 IDLE_EXIT = 5.0
 BATCH_MAX = 500
 RETRY_PAUSE = 0.5
+EXIT_FLUSH_SECONDS = 120.0
+
+
+def _flush_at_exit(ref: weakref.ref[Indexer]) -> None:
+    worker = ref()
+    if worker is not None and not worker.flush(EXIT_FLUSH_SECONDS):
+        log.warning("search: changes left unindexed at exit; the next search refills the index")
 
 
 class Indexer:
@@ -43,6 +56,8 @@ class Indexer:
         self._cond = threading.Condition()
         self._thread: threading.Thread | None = None
         self._rebuild_requested = False
+        self._checked = False
+        self._exit_hook = False
         #: signal handlers, kept alive here (blinker holds them weakly)
         self.handlers: list[Callable[..., None]] = []
 
@@ -67,6 +82,9 @@ class Indexer:
                     target=self._run, name="cercle-search-indexer", daemon=True
                 )
                 self._thread.start()
+            if not self._exit_hook:
+                self._exit_hook = True
+                atexit.register(_flush_at_exit, weakref.ref(self))
 
     def request_rebuild(self) -> None:
         """Rebuild in the background (a new or damaged index), once until it is done.
@@ -82,6 +100,21 @@ class Indexer:
             self.backend.needs_rebuild = False
             return
         self.enqueue(*REBUILD)
+
+    def ensure_current(self) -> None:
+        """Before a search: a new or damaged index is refilled; and once per process, so is an
+        index that holds another number of documents than the database (changes lost when a
+        process stopped before writing its queue)."""
+        if getattr(self.backend, "needs_rebuild", False):
+            self.request_rebuild()
+            return
+        if self._checked or self._pending:
+            return
+        self._checked = True
+        indexed, stored = self.backend.document_count(), self.document_count()
+        if indexed != stored:
+            log.warning("search index holds %d documents, database %d: rebuilding", indexed, stored)
+            self.request_rebuild()
 
     def flush(self, timeout: float = 30.0) -> bool:
         """Wait until every queued change is in the index; False on timeout."""

@@ -99,13 +99,6 @@ def _filters(
     )
 
 
-def _ensure_index() -> None:
-    """A new or damaged index is refilled from the database in the background."""
-    backend = indexer().backend
-    if getattr(backend, "needs_rebuild", False):
-        indexer().request_rebuild()
-
-
 def _items(hits: list[Hit]) -> list[ResultItem]:
     ids = {hit.space_id for hit in hits}
     spaces = {s.id: s for s in db.session.scalars(select(Space).where(Space.id.in_(ids)))}
@@ -146,7 +139,7 @@ def run_search(
     parsed = parse(text)
     page = max(1, min(page, PAGE_MAX))
     outcome = SearchOutcome(text=parsed.text, parsed=parsed, page=page, per_page=per_page)
-    _ensure_index()
+    indexer().ensure_current()
     try:
         result = indexer().backend.search(
             parsed, _filters(user, space, kinds, tag, author_id), page, per_page
@@ -163,7 +156,7 @@ def suggestions(
     user: User | None, text: str | None, *, space: Space | None = None, limit: int = 8
 ) -> list[ResultItem]:
     """Titles starting with what is being typed, for the search box."""
-    _ensure_index()
+    indexer().ensure_current()
     try:
         hits = indexer().backend.suggest(str(text or "")[:200], _filters(user, space), limit)
     except SearchError:

@@ -165,6 +165,9 @@ class WhooshBackend:
 
         return self._read(run)
 
+    def document_count(self) -> int:
+        return self._read(lambda s: s.doc_count())
+
     def count(self, query: Query | None = None) -> int:
         return self._read(lambda s: len(s.search(query or Every(), limit=None)))
 

@@ -8,6 +8,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import (  # noqa: F401  (fixtures shared with the browser suite)
     browser_type_launch_args,
+    live_config,
     live_server,
     screenshot_dir,
     sign_in,
