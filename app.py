@@ -28,7 +28,7 @@ def main() -> None:
     )
     app = create_app()
     port = int(os.environ.get("PORT", "5000"))
-    collab.run(app, host="127.0.0.1", port=port)  # HTTP + Socket.IO (threading mode)
+    collab.run(app, host="127.0.0.1", port=port)  # HTTP + Socket.IO (COLLAB_ASYNC_MODE)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@
     .venv/bin/python bench/collab.py --clients 100
     .venv/bin/python bench/collab.py --pages 3 --clients 10
     .venv/bin/python bench/collab.py --clients 30 --node /tmp/yws   # reference @y/websocket-server
+    .venv/bin/python bench/collab.py --clients 30 --async-mode gevent   # bench/gevent_server.py
 
 Starts the server itself (Cercle on a temporary SQLite database, or the Node reference), drives
 the clients from one asyncio process (bench/wsclient.py) and prints latency percentiles from a
@@ -28,17 +29,52 @@ the bottleneck: 86 % CPU at 100 clients on Cercle, 99.7 % on Node, whose p99 rea
 Profile of the server at 100 clients (py-spy --gil): ~40 % in the flusher's emit (one queued
 send and thread wake-up per client), ~12 % in the socket writers, ~12 % in the handlers
 (apply + parse), ~9 % appending to SQLite.
+
+Async mode (issue 3; 2026-11-30, ``--async-mode threading|gevent`` on the commands above, each
+size run threading, gevent, threading, gevent back to back, twice for 30 and 100 clients;
+other engineers' browser tests on the same 2 cores; load = 1-min load average before → after).
+"ok" = clients, server and ``pages.markdown`` (``written_back``) converged; no server traceback:
+
+    run  size   mode        p50    p99    max   server CPU  RSS MB  ok   load
+    01   30     threading   7.9   44.5   98.1    29 %        96     yes   4.11 →  3.83
+    02   30     gevent      8.6   52.5  125.9    19 %        95     yes   3.83 →  3.42
+    03   30     threading   7.8   19.8   98.8    24 %        96     yes   3.42 →  3.02
+    04   30     gevent      9.2   54.5  133.7    19 %        95     yes   2.94 →  2.51
+    17   30     threading   8.6   37.9   93.9    30 %        97     yes   8.88 →  7.89
+    18   30     gevent      9.0   52.8  126.0    20 %        96     yes   7.34 →  4.97
+    19   30     threading   7.4   19.3   83.8    27 %        96     yes   4.97 →  3.35
+    20   30     gevent     10.5   72.0  142.1    16 %        95     yes   3.35 →  2.72
+    05   100    threading  26.3  128.1  292.0    59 %       119     yes   2.51 →  8.22
+    06   100    gevent     70.0  483.1  604.3    31 %       102     yes   8.22 →  6.47
+    07   100    threading  56.5  544.4  831.7    64 %       122     yes   6.47 →  9.07
+    08   100    gevent     38.2  392.0  521.2    35 %       103     yes   9.07 →  6.27
+    13   100    threading  54.7  565.7  788.7    55 %       122     yes   4.77 → 10.78
+    14   100    gevent     56.5  381.7  672.0    34 %       102     yes  10.78 →  7.83
+    15   100    threading  30.2  228.4  537.1    68 %       122     yes   7.28 → 13.96
+    16   100    gevent     17.0   91.1  183.5    39 %       103     yes  13.96 →  8.88
+    09   3x10   threading  10.3   80.0  146.2    23 %        96     yes   6.27 →  6.06
+    10   3x10   gevent     10.5   61.3  184.5    19 %        95     yes   6.06 →  4.67
+    11   3x10   threading   9.6   67.6  147.1    26 %        97     yes   4.67 →  4.46
+    12   3x10   gevent     16.4  155.6  231.1    20 %        95     yes   4.46 →  5.08
+
+gevent spends 20-45 % less server CPU (one OS thread against 130-410) and ~17 MB less RSS
+at 100 clients, but its latency is no better: at 30 clients its p99 is 53-72 ms in all four
+runs against 19-45 ms; at 100 clients both spread over 91-566 ms with the machine's load.
+The load average counts runnable threads, so the threading server's ~400 threads push it up
+during its own 100-client runs. Conclusion in collab/__init__.py: threading stays.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
 import random
 import resource
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -164,7 +200,9 @@ def _rss_mb(pid: int) -> float:
     return 0.0
 
 
-def start_cercle(tmp: Path, port: int, pages: int) -> tuple[subprocess.Popen, list[int], str]:
+def start_cercle(
+    tmp: Path, port: int, pages: int, mode: str
+) -> tuple[subprocess.Popen, list[int], str]:
     from app import create_app
     from wiki import accounts, migrate
     from wiki import pages as wiki_pages
@@ -173,7 +211,8 @@ def start_cercle(tmp: Path, port: int, pages: int) -> tuple[subprocess.Popen, li
 
     url = f"sqlite:///{tmp / 'bench.db'}"
     migrate.upgrade(url)
-    app = create_app({"DATA_DIR": tmp, "DATABASE_URL": url, "SECRET_KEY": "bench"})
+    config = {"DATA_DIR": tmp, "DATABASE_URL": url, "SECRET_KEY": "bench"}
+    app = create_app({**config, "COLLAB_ASYNC_MODE": "threading"})  # seeding only
     with app.app_context():
         user = accounts.create_user("bench@cercle.test", "Banc d'essai", "banc-essai-2026")
         space = Space(slug="bench", title="Banc d'essai")
@@ -192,14 +231,13 @@ def start_cercle(tmp: Path, port: int, pages: int) -> tuple[subprocess.Popen, li
         "DATABASE_URL": url,
         "PORT": str(port),
         "SECRET_KEY": "bench",
+        "COLLAB_ASYNC_MODE": mode,
     }
-    proc = subprocess.Popen(
-        [sys.executable, "app.py"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    script = "bench/gevent_server.py" if mode == "gevent" else "app.py"
+    with (tmp / "server.log").open("wb") as server_log:
+        proc = subprocess.Popen(
+            [sys.executable, script], cwd=ROOT, env=env, stdout=server_log, stderr=server_log
+        )
     return proc, ids, token
 
 
@@ -232,22 +270,33 @@ async def wait_port(port: int) -> None:
     raise RuntimeError("le serveur ne démarre pas")
 
 
+def _loadavg() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
 async def run(args) -> dict:
-    port = args.port
+    port, load = args.port, _loadavg()
     with tempfile.TemporaryDirectory() as tmp:
-        start = start_node if args.node else start_cercle
-        proc, page_ids, token = (
-            start(args.node, port, args.pages) if args.node else start(Path(tmp), port, args.pages)
-        )
+        if args.node:
+            proc, page_ids, token = start_node(args.node, port, args.pages)
+        else:
+            proc, page_ids, token = start_cercle(Path(tmp), port, args.pages, args.async_mode)
         try:
             await wait_port(port)
-            return await drive(args, proc.pid, port, page_ids, token)
+            db = None if args.node else Path(tmp) / "bench.db"
+            result = await drive(args, proc.pid, port, page_ids, token, db)
         finally:
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=10)
+        if not args.node:  # the hub's threads (flusher, housekeeper) logged no error
+            text = (Path(tmp) / "server.log").read_text(errors="replace")
+            result["server_tracebacks"] = text.count("Traceback")
+    return {**result, "loadavg_before": load, "loadavg_after": _loadavg()}
 
 
-async def drive(args, pid: int, port: int, page_ids: list[int], token: str) -> dict:
+async def drive(
+    args, pid: int, port: int, page_ids: list[int], token: str, db: Path | None
+) -> dict:
     stats, rng = Stats(), random.Random(7)
     rooms: dict[int, list[BenchClient]] = {}
     meters: list[BenchClient] = []
@@ -266,6 +315,7 @@ async def drive(args, pid: int, port: int, page_ids: list[int], token: str) -> d
     elapsed = time.monotonic() - t0
     cpu1, gen1 = _cpu(pid), resource.getrusage(resource.RUSAGE_SELF)
     converged, server_ok, lag = await settle(args, port, token, rooms)
+    written = await written_back(db, rooms) if db else None
     for task in readers:
         task.cancel()
     lat = sorted(stats.latencies())
@@ -275,7 +325,7 @@ async def drive(args, pid: int, port: int, page_ids: list[int], token: str) -> d
 
     gen_cpu = (gen1.ru_utime + gen1.ru_stime) - (gen0.ru_utime + gen0.ru_stime)
     return {
-        "server": "node @y/websocket-server" if args.node else "cercle",
+        "server": "node @y/websocket-server" if args.node else f"cercle {args.async_mode}",
         "pages": len(page_ids),
         "clients_per_page": args.clients,
         "p50_ms": pct(0.50),
@@ -285,10 +335,12 @@ async def drive(args, pid: int, port: int, page_ids: list[int], token: str) -> d
         "deliveries_per_s": len(lat) / elapsed,
         "server_cpu_pct": 100 * (cpu1 - cpu0) / elapsed,
         "server_rss_mb": _rss_mb(pid),
+        "server_threads": len(list(Path(f"/proc/{pid}/task").iterdir())),  # OS threads
         "generator_cpu_pct": 100 * gen_cpu / elapsed,
         "clients_converged": converged,
         "server_converged": server_ok,
         "settle_s": lag,
+        "written_back": written,
     }
 
 
@@ -312,6 +364,18 @@ async def settle(args, port: int, token: str, rooms: dict[int, list[BenchClient]
     return converged, server_ok, time.monotonic() - t0
 
 
+async def written_back(db: Path, rooms: dict[int, list[BenchClient]]) -> bool:
+    """The housekeeper wrote the live text back into ``pages.markdown`` (within 5 s)."""
+    expected = {page_id: cs[0].content() for page_id, cs in rooms.items()}
+    for _ in range(50):
+        with contextlib.closing(sqlite3.connect(db)) as conn:
+            rows = dict(conn.execute("SELECT id, markdown FROM pages").fetchall())
+        if all(rows.get(page_id) == text for page_id, text in expected.items()):
+            return True
+        await asyncio.sleep(0.1)
+    return False
+
+
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -320,6 +384,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--period", type=float, default=0.2)
     parser.add_argument("--port", type=int, default=5391)
+    parser.add_argument("--async-mode", choices=("threading", "gevent"), default="threading")
     parser.add_argument("--node", help="folder with @y/websocket-server installed (reference)")
     result = asyncio.run(run(parser.parse_args()))
     for key, value in result.items():

@@ -10,19 +10,30 @@ Several processes (``REDIS_URL``): the Socket.IO message queue carries emits bet
 ``collab.docsync`` keeps their documents in step (``COLLAB_REDIS_CHANNEL`` prefixes both
 channels, default ``cercle``); tested by ``tests/collab/test_multiprocess.py``.
 
-Async mode: ``threading`` with simple-websocket. Measured with ``bench/collab.py`` (2 cores
-shared with the load generator; figures, commands and profile in the bench docstring): 30
-clients on one page p99 19 ms (Node reference 4 ms); 100 clients converged, p99 181-222 ms
-(Node 32-87 ms), the server at 58-75 % of a core, most of it the fan-out (one queued send and
-thread wake-up per client and flush).
-Coalescing, not the async mode, decides whether 100 clients keep up, so threading is kept: no
-monkey-patching (gevent), no deprecated library (eventlet 0.41 warns), same code under
-``gunicorn -w 1 --threads 100``. gevent was not measured (not installed here).
+Async mode: ``threading`` with simple-websocket (``COLLAB_ASYNC_MODE``, default ``threading``;
+``gevent`` only through ``bench/gevent_server.py``, for measuring). Measured with
+``bench/collab.py`` (2 cores shared with the load generator; figures, commands and profile in
+the bench docstring): 30 clients on one page p99 19 ms (Node reference 4 ms); 100 clients
+converged, p99 181-222 ms (Node 32-87 ms), the server at 58-75 % of a core, most of it the
+fan-out (one queued send and thread wake-up per client and flush).
+threading against gevent 26.9 + gevent-websocket 0.10.1 (issue 3; interleaved runs under the
+same load, 4 per mode at 30 and 100 clients, 2 at 3 pages x 10): gevent uses 20-45 % less
+server CPU (35 % of a core against 62 % at 100 clients) and ~17 MB less RSS, and converged
+everywhere (flusher and housekeeper as greenlets, patched locks, events and sleeps; no error
+logged), but its latency is no better: at 30 clients p99 53-72 ms against 19-45 ms (lower
+with threading in every run), p50 8.6-10.5 ms against 7.4-8.6 ms; at 100 clients and 3 x 10
+both spread with the machine's load (p99 gevent 91-483 ms, threading 128-566 ms; 3 x 10:
+61-156 ms against 68-80 ms). So threading is kept: latency as good or better, no
+monkey-patching before every import, no extra dependency, no deprecated library (eventlet
+0.41 warns), and the same code under ``gunicorn -w 1 --threads 100``. Coalescing, not the
+async mode, decides whether 100 clients keep up; gevent's CPU saving is the argument to
+revisit if a server gets CPU-bound.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,7 +50,8 @@ from .namespace import CollabNamespace
 from .snapshot import Housekeeper
 from .store import SqlUpdateStore
 
-ASYNC_MODE = "threading"
+ASYNC_MODE = "threading"  # the default; COLLAB_ASYNC_MODE=gevent is for measuring
+ASYNC_MODES = ("threading", "gevent")
 EXTENSION_KEY = "cercle.collab"
 
 
@@ -74,12 +86,28 @@ def redis_channel(config: dict[str, Any]) -> str:
     )
 
 
+def async_mode(config: dict[str, Any]) -> str:
+    """``COLLAB_ASYNC_MODE`` (config, else environment), ``threading`` by default. ``gevent``
+    only in a process monkey-patched before any import (``bench/gevent_server.py``): the
+    hub's locks, events and sleeps must yield to the other greenlets, not block them all."""
+    mode = str(config.get("COLLAB_ASYNC_MODE") or os.environ.get("COLLAB_ASYNC_MODE") or ASYNC_MODE)
+    if mode not in ASYNC_MODES:
+        raise ValueError(f"COLLAB_ASYNC_MODE={mode!r}: expected one of {', '.join(ASYNC_MODES)}")
+    monkey = sys.modules.get("gevent.monkey")
+    if mode == "gevent" and not (monkey and monkey.is_module_patched("threading")):
+        raise RuntimeError(
+            "COLLAB_ASYNC_MODE=gevent needs gevent.monkey.patch_all() before any other import "
+            "(see bench/gevent_server.py)"
+        )
+    return mode
+
+
 def init_app(app: Flask) -> Collab:
     settings = Settings.from_config(app.config)
     redis_url, channel = app.config.get("REDIS_URL"), redis_channel(app.config)
     socketio = SocketIO(
         app,
-        async_mode=ASYNC_MODE,
+        async_mode=async_mode(app.config),
         message_queue=redis_url,
         channel=f"{channel}:socketio",
         manage_session=False,
@@ -119,4 +147,8 @@ def get(app: Flask) -> Collab:
 
 
 def run(app: Flask, host: str, port: int) -> None:
-    get(app).socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True)
+    socketio = get(app).socketio
+    if socketio.async_mode == "threading":  # Werkzeug's server (gunicorn for production)
+        socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True)
+    else:  # gevent's pywsgi, with gevent-websocket's handler when installed
+        socketio.run(app, host=host, port=port)

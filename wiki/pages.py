@@ -121,7 +121,8 @@ def _check_parent(page_space: Space, parent_id: int | None, moving: Page | None 
     while moving is not None and ancestor is not None:
         if ancestor.id == moving.id:
             raise ValidationError(
-                "Une page ne peut pas être rangée sous elle-même.", field="parent_id"
+                "Une page ne peut pas être rangée sous elle-même ni sous l’une de ses sous-pages.",
+                field="parent_id",
             )
         ancestor = ancestor.parent
 

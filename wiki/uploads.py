@@ -21,7 +21,9 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import Any, BinaryIO
+
+from flask_babel import lazy_gettext as _l
 
 from .errors import PayloadTooLarge, ValidationError
 
@@ -50,23 +52,24 @@ ACCEPT = (
 class FileType:
     mime_type: str
     extension: str
-    label: str
+    #: shown to people: a lazy translation, in the reader's language when rendered
+    label: Any
 
     @property
     def is_image(self) -> bool:
         return self.mime_type.startswith("image/")
 
 
-def _types(*rows: tuple[str, str, str]) -> dict[str, FileType]:
+def _types(*rows: tuple[str, str, Any]) -> dict[str, FileType]:
     return {ext: FileType(mime, ext, label) for ext, mime, label in rows}
 
 
 TYPES = _types(
     ("pdf", "application/pdf", "PDF"),
-    ("png", "image/png", "Image PNG"),
-    ("jpg", "image/jpeg", "Image JPEG"),
-    ("gif", "image/gif", "Image GIF"),
-    ("webp", "image/webp", "Image WebP"),
+    ("png", "image/png", _l("Image PNG")),
+    ("jpg", "image/jpeg", _l("Image JPEG")),
+    ("gif", "image/gif", _l("Image GIF")),
+    ("webp", "image/webp", _l("Image WebP")),
     ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word"),
     ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel"),
     (
@@ -74,15 +77,15 @@ TYPES = _types(
         "application/vnd.openxmlformats-officedocument.presentationml.presentation",
         "PowerPoint",
     ),
-    ("odt", "application/vnd.oasis.opendocument.text", "Texte LibreOffice"),
-    ("ods", "application/vnd.oasis.opendocument.spreadsheet", "Tableur LibreOffice"),
-    ("odp", "application/vnd.oasis.opendocument.presentation", "Présentation LibreOffice"),
-    ("doc", "application/msword", "Word (ancien format)"),
-    ("xls", "application/vnd.ms-excel", "Excel (ancien format)"),
-    ("ppt", "application/vnd.ms-powerpoint", "PowerPoint (ancien format)"),
-    ("txt", "text/plain", "Texte"),
+    ("odt", "application/vnd.oasis.opendocument.text", _l("Texte LibreOffice")),
+    ("ods", "application/vnd.oasis.opendocument.spreadsheet", _l("Tableur LibreOffice")),
+    ("odp", "application/vnd.oasis.opendocument.presentation", _l("Présentation LibreOffice")),
+    ("doc", "application/msword", _l("Word (ancien format)")),
+    ("xls", "application/vnd.ms-excel", _l("Excel (ancien format)")),
+    ("ppt", "application/vnd.ms-powerpoint", _l("PowerPoint (ancien format)")),
+    ("txt", "text/plain", _l("Texte")),
     ("md", "text/markdown", "Markdown"),
-    ("csv", "text/csv", "Tableau CSV"),
+    ("csv", "text/csv", _l("Tableau CSV")),
 )
 #: images a browser may show inline; every other type is served as a download.
 INLINE_MIME_TYPES = frozenset(t.mime_type for t in TYPES.values() if t.is_image)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+import search
 from app import create_app
 from wiki import demo, migrate
 
@@ -32,13 +33,22 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def live_server(tmp_path) -> Iterator[str]:
+def live_config() -> dict:
+    """Extra app settings for ``live_server``; a test module overrides this fixture."""
+    return {}
+
+
+@pytest.fixture
+def live_server(tmp_path, live_config) -> Iterator[str]:
     data_dir = tmp_path / "data"
     url = f"sqlite:///{tmp_path / 'browser.db'}"
     migrate.upgrade(url)
-    app = create_app({"DATA_DIR": data_dir, "DATABASE_URL": url, "SECRET_KEY": "browser-test"})
+    app = create_app(
+        {"DATA_DIR": data_dir, "DATABASE_URL": url, "SECRET_KEY": "browser-test", **live_config}
+    )
     with app.app_context():
         demo.seed()
+        assert search.flush(60)  # the demo is searchable before the first click
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -53,6 +63,13 @@ def live_server(tmp_path) -> Iterator[str]:
 def screenshot_dir() -> Path:
     SCREENSHOTS.mkdir(exist_ok=True)
     return SCREENSHOTS
+
+
+def collect_errors(page) -> list[str]:
+    """The page's uncaught script errors, collected as they happen (tests assert none)."""
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return errors
 
 
 def sign_in(page, base_url: str, role: str = "animateur·rice") -> None:

@@ -88,3 +88,16 @@ def test_hub_stores_then_broadcasts_one_merged_update() -> None:
     check = Doc()
     check.apply_update(protocol.parse(message).payload)
     assert _text(check) == "Un deux trois"
+
+
+def test_async_mode_defaults_to_threading_and_refuses_unpatched_gevent(monkeypatch) -> None:
+    import collab
+
+    monkeypatch.delenv("COLLAB_ASYNC_MODE", raising=False)
+    assert collab.async_mode({}) == "threading"
+    monkeypatch.setenv("COLLAB_ASYNC_MODE", "eventlet")
+    with pytest.raises(ValueError):
+        collab.async_mode({})
+    assert collab.async_mode({"COLLAB_ASYNC_MODE": "threading"}) == "threading"
+    with pytest.raises(RuntimeError, match="patch_all"):  # this process is not monkey-patched
+        collab.async_mode({"COLLAB_ASYNC_MODE": "gevent"})

@@ -223,6 +223,29 @@ def test_move_under_another_page(family, facilitator, personas):
     assert other.parent_id is None
 
 
+def test_move_to_a_position_among_siblings(family, facilitator, personas):
+    def root_titles() -> list[str]:
+        return [n.page.title for n in navigation.page_tree(personas.space)]
+
+    grand, parent, _child, _other = family
+    pages.create_page(personas.facilitator, personas.space, "Bienvenue")
+    assert root_titles() == ["Autre", "Bienvenue", "Grand-parent"]  # all at 0: by title
+    # "0 = en premier", as the form says
+    facilitator.post("/s/cooperer/p/grand-parent/deplacer", data={"parent_id": "", "position": "0"})
+    assert root_titles() == ["Grand-parent", "Autre", "Bienvenue"]
+    facilitator.post("/s/cooperer/p/autre/deplacer", data={"parent_id": "", "position": "1"})
+    assert root_titles() == ["Grand-parent", "Autre", "Bienvenue"]
+    facilitator.post("/s/cooperer/p/autre/deplacer", data={"parent_id": "", "position": "99"})
+    assert root_titles() == ["Grand-parent", "Bienvenue", "Autre"]
+    # moved under another page at a position: placed among its new siblings
+    facilitator.post(
+        "/s/cooperer/p/bienvenue/deplacer", data={"parent_id": str(grand.id), "position": "0"}
+    )
+    tree = navigation.page_tree(personas.space)
+    assert [c.page.title for c in tree[0].children] == ["Bienvenue", "Parent"]
+    assert parent.position == 1
+
+
 @pytest.mark.parametrize("target", ["self", "child", "grandchild"])
 def test_move_under_itself_or_a_descendant_is_refused(family, facilitator, target):
     grand, parent, child, _other = family
@@ -231,7 +254,12 @@ def test_move_under_itself_or_a_descendant_is_refused(family, facilitator, targe
         "/s/cooperer/p/grand-parent/deplacer", data={"parent_id": str(destination.id)}
     )
     assert response.status_code == 400
-    assert "Une page ne peut pas être rangée sous elle-même." in response.get_data(as_text=True)
+    assert (
+        "Une page ne peut pas être rangée sous elle-même ni sous l’une de ses sous-pages."
+        in response.get_data(as_text=True)
+    )
+    # said on the move form, where another place can be chosen
+    assert 'id="f-parent"' in response.get_data(as_text=True)
     db.session.refresh(grand)
     assert grand.parent_id is None
 

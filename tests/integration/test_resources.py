@@ -349,6 +349,18 @@ def test_index_shows_cards_and_image_snippet(app, personas, client_for):
     assert "data-confirm" not in page  # a reader deletes nothing
 
 
+def test_sizes_speak_the_page_language(app, personas, client_for):
+    add_file(app, personas.participant, personas.space, "a.pdf", PDF, title="Le rapport")
+    add_file(app, personas.participant, personas.space, "b.txt", b"x" * 1536, title="Notes")
+    client = client_for(personas.reader)
+    french = client.get(f"{BASE}/").get_data(as_text=True)
+    assert f"PDF · {len(PDF)} octets" in french and "Texte · 1,5 Ko" in french
+    client.post("/langue", data={"locale": "en"})
+    english = client.get(f"{BASE}/").get_data(as_text=True)
+    assert f"{len(PDF)} bytes" in english and "1.5 KB" in english
+    assert "octets" not in english and "Ko" not in english
+
+
 def test_image_snippet_renders_in_a_page(app, personas, client_for):
     from wiki import pages
 

@@ -202,6 +202,7 @@ def test_add_member_with_unknown_role_is_refused(personas, facilitator):
     )
     assert response.status_code == 400
     assert "Rôle inconnu" in text_of(response)
+    assert "Membres et invitations</h1>" in text_of(response)
     assert role_in(personas.space, personas.outsider) is None
 
 
@@ -220,6 +221,8 @@ def test_last_facilitator_cannot_leave_or_be_demoted(personas, facilitator):
         response = facilitator.post(url, data=data)
         assert response.status_code == 400
         assert "Un espace garde au moins un·e animateur·rice." in text_of(response)
+        # said on the members page itself, where the person can carry on
+        assert "Membres et invitations</h1>" in text_of(response)
         db.session.expire_all()
         assert role_in(personas.space, personas.facilitator) == "facilitator"
     # with a second facilitator, the first may step down
@@ -287,6 +290,7 @@ def test_invitation_validation(personas, facilitator):
         response = facilitator.post("/s/cooperer/invitations", data=data)
         assert response.status_code == 400, data
         assert message in text_of(response)
+        assert "Membres et invitations</h1>" in text_of(response)
     assert count(Invitation) == 0
 
 

@@ -26,7 +26,8 @@ def pdf_bytes(text: str) -> bytes:
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
     ]
-    out = io.BytesIO(b"%PDF-1.4\n")
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")  # BytesIO(initial) would start writing over it, at 0
     offsets = []
     for number, body in enumerate(objects, start=1):
         offsets.append(out.tell())

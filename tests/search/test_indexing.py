@@ -62,11 +62,12 @@ def test_archived_space_stays_searchable_and_marked(personas, make_page):
 
 
 def test_pdf_and_text_files_are_searched_by_content(app, personas, add_file):
-    add_file(
+    pdf = add_file(
         "etude.pdf",
         pdf_bytes("Les freins a la cooperation entre structures"),
         title="Étude régionale",
     )
+    assert pdf.mime_type == "application/pdf"  # read by pypdf, not as plain text
     add_file("notes.txt", "Été 2026 : mutualisation des locaux.".encode(), title="Notes")
     add_file("casse.pdf", b"%PDF-1.4\n garbage", title="Document abîmé")
     assert found(personas.reader, "freins cooperation") == ["Étude régionale"]

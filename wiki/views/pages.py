@@ -117,7 +117,16 @@ def preview(space_ref: str, slug: str):
 def move(space_ref: str, slug: str):
     space, page, _moved = _page(space_ref, slug, Action.EDIT)
     if request.method == "POST":
-        pages.move_page(current_user, page, optional_int("parent_id"), optional_int("position"))
+        try:
+            pages.move_page(current_user, page, optional_int("parent_id"), optional_int("position"))
+        except ValidationError as error:  # e.g. under one of its own sub-pages
+            return form_error(
+                error,
+                "pages/move.html",
+                space=space,
+                page=page,
+                parents=_parent_choices(space, page),
+            )
         flash(_("Page déplacée."), "success")
         return redirect(_page_url(page))
     return render_template(

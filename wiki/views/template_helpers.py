@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Flask, g
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -29,15 +29,14 @@ def _datetime(value: dt.datetime | None) -> str:
 
 
 def _filesize(size: int) -> str:
-    units = ["octets", "Ko", "Mo", "Go"]
+    """Sizes in the page's language: 452 octets, 1,5 Mo (French); 452 bytes, 1.5 MB."""
+    units = [_l("octets"), _l("Ko"), _l("Mo"), _l("Go")]
     amount = float(size)
     for unit in units:
-        if amount < 1024 or unit == units[-1]:
-            return (
-                f"{amount:.0f} {unit}"
-                if unit == "octets"
-                else f"{amount:.1f} {unit}".replace(".", ",")
-            )
+        if amount < 1024 or unit is units[-1]:
+            if unit is units[0]:
+                return f"{amount:.0f} {unit}"
+            return f"{format_decimal(amount, format='0.0')} {unit}"
         amount /= 1024
     return str(size)
 

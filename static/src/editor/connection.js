@@ -10,23 +10,23 @@ import * as awarenessProtocol from 'y-protocols/awareness'
 const REMOTE = 'remote'
 
 export class LiveConnection {
-  constructor (pageId, { onStatus, onWritable, onError, onSynced } = {}) {
+  // persist(doc) → Promise: loads what this browser kept of the document (y-indexeddb) and
+  // resolves once it is in the doc; "synced" waits for it as well as for the server.
+  constructor (pageId, { onStatus, onWritable, onError, onSynced, persist } = {}) {
     this.pageId = pageId
     this.synced = false
     this.writable = false
+    // the server knows we are in the room: it answers our join (ack) after sending its
+    // step 1, and refuses messages sent before; what we could not send then is in our
+    // answer to that step 1 (a step 2 is everything the server lacks)
+    this.joined = false
     this.doc = new Y.Doc()
     this.awareness = new awarenessProtocol.Awareness(this.doc)
     this.onStatus = onStatus || (() => {})
     this.onWritable = onWritable || (() => {})
     this.onError = onError || (() => {})
     this.onSynced = onSynced || (() => {})
-    this.socket = io('/collab', { transports: ['websocket'], withCredentials: true })
-    this.socket.on('connect', () => this._join())
-    this.socket.on('disconnect', () => this.onStatus(navigator.onLine ? 'reconnecting' : 'offline'))
-    this.socket.on('connect_error', () => this.onStatus(navigator.onLine ? 'reconnecting' : 'offline'))
-    this.socket.on('yjs', (pageId, data) => { if (pageId === this.pageId) this._receive(new Uint8Array(data)) })
-    this.socket.on('error', (error) => this.onError(error))
-    window.addEventListener('offline', () => this.onStatus('offline'))
+    this.localReady = persist ? persist(this.doc) : Promise.resolve()
     this.doc.on('update', (update, origin) => {
       if (origin === REMOTE) return
       const encoder = encoding.createEncoder()
@@ -38,14 +38,44 @@ export class LiveConnection {
       if (origin === REMOTE) return
       this._sendAwareness(added.concat(updated, removed))
     })
+    this.socket = io('/collab', { transports: ['websocket'], withCredentials: true })
+    this.socket.on('connect', () => this._join())
+    this.socket.on('disconnect', () => {
+      this.joined = false
+      // who is here and where their cursors are: unknown until we are back (then the
+      // server sends them again), so nobody is shown meanwhile (as y-websocket does)
+      const others = [...this.awareness.getStates().keys()].filter((id) => id !== this.doc.clientID)
+      awarenessProtocol.removeAwarenessStates(this.awareness, others, REMOTE)
+      this._lost()
+    })
+    this.socket.on('connect_error', () => this._lost())
+    this.socket.on('yjs', (pageId, data) => { if (pageId === this.pageId) this._receive(new Uint8Array(data)) })
+    this.socket.on('error', (error) => this.onError(error))
+    // Chromium keeps a WebSocket open when the network goes away (it would only notice at the
+    // next missed ping, up to 45 s later): close it, so the status tells the truth and the
+    // reconnection (with its catch-up) starts as soon as the network is back.
+    window.addEventListener('offline', () => {
+      this.onStatus('offline')
+      if (this.socket.io.engine) this.socket.io.engine.close()
+    })
+    window.addEventListener('online', () => {
+      if (this.socket.connected) return
+      this.onStatus('reconnecting')
+      this.socket.disconnect().connect() // now, not at the end of the back-off delay
+    })
     window.addEventListener('pagehide', () => {
       awarenessProtocol.removeAwarenessStates(this.awareness, [this.doc.clientID], 'local')
     })
   }
 
+  _lost () {
+    this.onStatus(navigator.onLine ? 'reconnecting' : 'offline')
+  }
+
   _join () {
     this.socket.emit('join', { page_id: this.pageId }, (ack) => {
       if (!ack || !ack.ok) { this.onError((ack && ack.error) || {}); return }
+      this.joined = true
       this.writable = Boolean(ack.writable)
       if (this.synced || !this.writable) this.onWritable(this.writable)
       const encoder = encoding.createEncoder()
@@ -58,7 +88,7 @@ export class LiveConnection {
   }
 
   _send (message) {
-    if (this.socket.connected) this.socket.emit('yjs', this.pageId, message)
+    if (this.joined && this.socket.connected) this.socket.emit('yjs', this.pageId, message)
   }
 
   _sendAwareness (clients) {
@@ -69,6 +99,7 @@ export class LiveConnection {
   }
 
   _receive (data) {
+    this.joined = true // sent to us as a member of the room
     const decoder = decoding.createDecoder(data)
     const type = decoding.readVarUint(decoder)
     if (type === 0) {
@@ -76,11 +107,15 @@ export class LiveConnection {
       encoding.writeVarUint(encoder, 0)
       const step = syncProtocol.readSyncMessage(decoder, encoder, this.doc, REMOTE)
       if (encoding.length(encoder) > 1) this._send(encoding.toUint8Array(encoder))
-      if (step === syncProtocol.messageYjsSyncStep2 && !this.synced) {
-        // typing is allowed once the page's text is here, never over an empty editor
-        this.synced = true
-        this.onWritable(Boolean(this.writable))
-        this.onSynced()
+      if (step === syncProtocol.messageYjsSyncStep2 && !this.serverSynced) {
+        this.serverSynced = true
+        // typing is allowed once the page's text is here (the server's and what this browser
+        // kept), never over an empty or half-loaded editor
+        this.localReady.then(() => {
+          this.synced = true
+          this.onSynced()
+          this.onWritable(Boolean(this.writable))
+        })
       }
     } else if (type === 1) {
       awarenessProtocol.applyAwarenessUpdate(this.awareness, decoding.readVarUint8Array(decoder), REMOTE)

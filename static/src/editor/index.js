@@ -4,16 +4,19 @@ import { EditorView, basicSetup } from 'codemirror'
 import { Compartment, EditorState } from '@codemirror/state'
 import { markdown } from '@codemirror/lang-markdown'
 import { yCollab } from 'y-codemirror.next'
+import { applyUpdate } from 'yjs'
 import { LiveConnection } from './connection.js'
+import { localPersistence } from './offline.js'
 import { runAction } from './toolbar.js'
 import './editor.css'
 
 const STATUS = { connecting: 'connexion…', online: 'en ligne', reconnecting: 'reconnexion…', offline: 'hors ligne' }
 const READ_ONLY = [EditorState.readOnly.of(true), EditorView.editable.of(false)]
 const THEME = EditorView.theme({
-  '&': { minHeight: '22rem', maxHeight: '70vh', backgroundColor: '#fff', borderRadius: '8px' },
+  // fills .live-cm (a flex column, editor.css), whose height the two panes share
+  '&': { flex: '1 1 auto', minHeight: '0', backgroundColor: '#fff', borderRadius: '8px' },
   '&.cm-focused': { outline: '3px solid #f0a202' },
-  '.cm-scroller': { fontFamily: 'ui-monospace, "DejaVu Sans Mono", monospace', fontSize: '.95rem', lineHeight: '1.5' },
+  '.cm-scroller': { overflow: 'auto', fontFamily: 'ui-monospace, "DejaVu Sans Mono", monospace', fontSize: '.95rem', lineHeight: '1.5' },
   '.cm-content': { padding: '.5rem 0' },
   // names always shown above the others' carets (not only on hover): who writes where
   '.cm-ySelectionInfo': { opacity: '1', transitionDelay: '0s' }
@@ -30,13 +33,18 @@ function livePreview (root, ytext, target) {
   let latest = 0
   const refresh = debounce(async () => {
     const ticket = ++latest
-    const response = await fetch(previewUrl, {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { 'Content-Type': 'application/json', 'X-CSRFToken': csrf || '' },
-      body: JSON.stringify({ markdown: ytext.toString() })
-    })
-    const body = response.ok ? await response.json() : null
+    let body = null
+    try {
+      const response = await fetch(previewUrl, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/json', 'X-CSRFToken': csrf || '' },
+        body: JSON.stringify({ markdown: ytext.toString() })
+      })
+      body = response.ok ? await response.json() : null
+    } catch (error) {
+      return // offline: the preview catches up with the next change (the resync is one)
+    }
     if (body && ticket === latest) target.innerHTML = body.html // sanitized by the server; newest only
   }, 350)
   ytext.observe(refresh)
@@ -49,8 +57,12 @@ function showPresence (root, awareness) {
     const people = [...awareness.getStates().values()].filter((s) => s && s.user).map((s) => s.user)
     const count = people.length
     box.replaceChildren()
+    // the page view announces nobody (its readers are not counted): there, who is writing
+    const viewing = !root.dataset.userName
+    if (viewing && !count) return
     const label = document.createElement('span')
-    label.textContent = count <= 1 ? `${count} personne sur cette page` : `${count} personnes sur cette page`
+    if (viewing) label.textContent = count === 1 ? 'Modifie cette page :' : `${count} personnes modifient cette page :`
+    else label.textContent = count <= 1 ? `${count} personne sur cette page` : `${count} personnes sur cette page`
     box.append(label)
     for (const person of people) {
       const chip = document.createElement('span')
@@ -66,10 +78,12 @@ function showPresence (root, awareness) {
   render()
 }
 
-function connect (root, onWritable, onSynced) {
+function connect (root, onWritable, onSynced, persist) {
   const status = root.querySelector('[data-live-status]')
   const errors = root.querySelector('[data-live-error]')
   const setStatus = (state) => {
+    root.dataset.live = state // [data-live-note] (edits kept while away) shows on it
+    if (state === 'online' && errors) errors.textContent = '' // what went wrong while away
     if (!status) return
     status.textContent = STATUS[state]
     status.dataset.state = state
@@ -79,6 +93,7 @@ function connect (root, onWritable, onSynced) {
     onStatus: setStatus,
     onWritable,
     onSynced,
+    persist,
     onError: (error) => { if (errors) errors.textContent = error.message || 'Erreur de connexion.' }
   })
   const { userName, userColor } = root.dataset
@@ -89,24 +104,45 @@ function connect (root, onWritable, onSynced) {
   return connection
 }
 
+// The smallest change turning the text into `next` (common start and end kept, never a
+// surrogate pair cut in two), so concurrent edits and others' cursors elsewhere stay put.
+function replaceText (ytext, next) {
+  const old = ytext.toString()
+  if (old === next) return
+  let start = 0
+  while (start < old.length && start < next.length && old[start] === next[start]) start++
+  if (start > 0 && /[\uD800-\uDBFF]/.test(old[start - 1])) start--
+  let endOld = old.length
+  let endNew = next.length
+  while (endOld > start && endNew > start && old[endOld - 1] === next[endNew - 1]) { endOld--; endNew-- }
+  if (endOld < old.length && /[\uDC00-\uDFFF]/.test(old[endOld])) { endOld++; endNew++ }
+  ytext.doc.transact(() => {
+    if (endOld > start) ytext.delete(start, endOld - start)
+    if (endNew > start) ytext.insert(start, next.slice(start, endNew))
+  })
+}
+
 function mountEditor (root) {
   const fallback = document.getElementById(root.dataset.fallbackId)
-  // Text typed in the plain field before this script ran is kept: it replaces the page's text
-  // once the live document is here (as one change, so others see it like any edit).
-  const typedEarly = fallback && fallback.value !== fallback.defaultValue ? fallback.value : null
+  // Text typed in the plain field before this script ran is kept: it becomes the page's text
+  // once the live document is here (the server's and this browser's), as one change. Only
+  // from a field people could see: a hidden one whose value differs was restored by the
+  // browser (back button, reload) from an older visit, and would undo everything since.
+  const typedEarly = fallback && !fallback.hidden && fallback.value !== fallback.defaultValue ? fallback.value : null
+  let persistence = null
+  const persist = localPersistence(root.dataset.localKey, { onReady: (kept) => { persistence = kept } })
   const connection = connect(root, (writable) => {
     view.dispatch({ effects: editable.reconfigure(writable ? [] : READ_ONLY) })
     root.dataset.writable = String(writable)
   }, () => {
-    if (typedEarly === null || ytext.toString() === typedEarly) return
-    connection.doc.transact(() => {
-      ytext.delete(0, ytext.length)
-      ytext.insert(0, typedEarly)
-    })
-  })
+    root.dataset.kept = String(Boolean(persistence))
+    window.cercleEditor.persistence = persistence
+    if (typedEarly !== null) replaceText(ytext, typedEarly)
+  }, persist)
   const ytext = connection.doc.getText('content')
   const editable = new Compartment()
   const label = document.getElementById(root.dataset.labelId)
+  const errors = root.querySelector('[data-live-error]')
   // CodeMirror's styles go into a shadow root as constructed style sheets: our CSP
   // (style-src 'self') blocks the <style> element it would add to the document.
   const host = root.querySelector('[data-live-cm]')
@@ -126,24 +162,41 @@ function mountEditor (root) {
   if (fallback) {
     fallback.hidden = true
     if (label) label.removeAttribute('for')
-    fallback.form?.addEventListener('submit', () => { fallback.value = ytext.toString() })
-    fallback.form?.querySelector('input[name=base_revision]')?.remove() // the live doc merges
+    fallback.form?.addEventListener('submit', (event) => {
+      if (!navigator.onLine) {
+        // the page would be lost for the browser's error page; the text is safe here
+        event.preventDefault()
+        errors.textContent = root.dataset.offlineSubmit
+        return
+      }
+      if (connection.synced) {
+        fallback.value = ytext.toString()
+        fallback.form.querySelector('input[name=base_revision]')?.remove() // the live doc merges
+      } else if (fallback.value === fallback.defaultValue) {
+        // Not caught up yet (a quick save, a slow network): the editor holds no text to
+        // send, and the page's text as rendered may be older than the live one. Leave the
+        // text out (the server keeps it as it is) and save the rest, the title.
+        fallback.disabled = true
+      } // else: typed before the editor came, sent with base_revision (refused if stale)
+    })
   }
   root.querySelector('[data-live-toolbar]')?.addEventListener('click', (event) => {
     const button = event.target.closest('button[data-action]')
     if (!button) return
     event.preventDefault()
-    if (button.dataset.action === 'preview') {
+    if (button.dataset.action === 'preview') { // phones: one pane at a time
       const shown = root.classList.toggle('show-preview')
-      button.setAttribute('aria-pressed', String(shown))
+      button.textContent = shown ? button.dataset.labelBack : button.dataset.labelShow
       return
     }
-    runAction(view, button.dataset.action, { resourcesUrl: root.dataset.resourcesUrl })
-    view.focus()
+    const { resourcesUrl, pagesUrl } = root.dataset
+    const picker = root.querySelector('[data-live-picker]')
+    Promise.resolve(runAction(view, button.dataset.action, { resourcesUrl, pagesUrl, picker })).then(() => view.focus())
   })
   livePreview(root, ytext, root.querySelector('[data-live-preview]'))
   root.hidden = false
-  window.cercleEditor = { view, ytext, doc: connection.doc, connection }
+  // for the browser tests (and the curious): applyUpdate reads the browser's kept copy
+  window.cercleEditor = { view, ytext, doc: connection.doc, connection, applyUpdate, persistence }
 }
 
 function mountViewer (root) {

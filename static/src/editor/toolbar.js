@@ -1,4 +1,6 @@
 // Formatting for people who do not know Markdown: each button edits the selection.
+import { choose, fetchList, localAddress } from './picker.js'
+
 const wrap = (view, before, after = before, placeholder = 'texte') => {
   const { from, to } = view.state.selection.main
   const selected = view.state.sliceDoc(from, to) || placeholder
@@ -8,60 +10,77 @@ const wrap = (view, before, after = before, placeholder = 'texte') => {
   })
 }
 
-const prefixLines = (view, prefix) => {
-  const { from, to } = view.state.selection.main
-  const changes = []
+// A line's block marker: heading, task, list item (what the line buttons replace).
+const MARKER = /^(#{1,6} |[-*+] \[[ xX]\] |[-*+] |\d+[.)] )/
+
+// Give the selected lines `prefix` in place of their marker ("- un" → "- [ ] un", never
+// "- [ ] - un"); when they all have it already, take it away (the button toggles).
+const setLinePrefix = (view, prefix) => {
+  const { state } = view
+  const { from, to } = state.selection.main
+  const lines = []
   for (let pos = from; pos <= to;) {
-    const line = view.state.doc.lineAt(pos)
-    if (!line.text.startsWith(prefix)) changes.push({ from: line.from, insert: prefix })
+    const line = state.doc.lineAt(pos)
+    lines.push(line)
     pos = line.to + 1
   }
-  view.dispatch({ changes })
+  const targets = lines.length > 1 ? lines.filter((line) => line.text.trim()) : lines
+  const marker = (line) => (line.text.match(MARKER) || [''])[0]
+  const toggleOff = targets.every((line) => marker(line) === prefix)
+  view.dispatch({
+    changes: targets.map((line) => ({ from: line.from, to: line.from + marker(line).length, insert: toggleOff ? '' : prefix }))
+  })
 }
 
-const insertBlock = (view, text) => {
+// A block of its own after the current line; `select` ([start, end] in `text`) is selected.
+const insertBlock = (view, text, select) => {
   const { from } = view.state.selection.main
   const line = view.state.doc.lineAt(from)
   const lead = line.text.length ? '\n\n' : ''
-  view.dispatch({ changes: { from: line.to, insert: lead + text + '\n' } })
+  const start = line.to + lead.length
+  view.dispatch({
+    changes: { from: line.to, insert: lead + text + '\n' },
+    selection: { anchor: start + select[0], head: start + select[1] }
+  })
 }
 
 const TABLE = '| Colonne 1 | Colonne 2 |\n|---|---|\n| … | … |'
 
-async function chooseImage (resourcesUrl) {
-  try {
-    const response = await fetch(resourcesUrl, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
-    if (response.ok) {
-      const body = await response.json()
-      const items = (body.items || body.resources || body.data || body || []).filter(
-        (r) => r && (r.mime_type || '').startsWith('image/'))
-      if (items.length) {
-        const list = items.map((r, i) => `${i + 1}. ${r.title}`).join('\n')
-        const pick = window.prompt(`Image des ressources (numéro) :\n${list}`, '1')
-        const chosen = items[Number(pick) - 1]
-        if (chosen) return { alt: chosen.title, url: chosen.download_url || chosen.url || chosen.links?.download }
-        return null
-      }
-    }
-  } catch (error) { /* the resources API is optional: fall back to an address */ }
-  const url = window.prompt("Adresse de l'image :", 'https://')
-  return url && url !== 'https://' ? { alt: 'image', url } : null
+async function insertImage (view, picker, { resourcesUrl }) {
+  const images = (await fetchList(resourcesUrl)).filter((r) => (r.mime_type || '').startsWith('image/') && r.download_url)
+  const items = images.map((r) => ({ label: r.title, thumbnail: localAddress(r.download_url), value: r }))
+  const chosen = await choose(picker, { mode: 'image', items })
+  if (!chosen) return
+  const { title, download_url: download } = chosen.value || { title: 'image', download_url: chosen.url }
+  wrap(view, `![${title.replace(/[[\]]/g, '')}](${localAddress(download)})`, '', '')
+}
+
+async function insertPageLink (view, picker, { pagesUrl }) {
+  const pages = await fetchList(pagesUrl)
+  const chosen = await choose(picker, { mode: 'page', items: pages.map((p) => ({ label: p.title, value: p.title })) })
+  if (!chosen) return
+  const { from, to } = view.state.selection.main
+  const label = view.state.sliceDoc(from, to).trim()
+  const insert = label && label !== chosen.value ? `[[${chosen.value}|${label}]]` : `[[${chosen.value}]]`
+  view.dispatch({ changes: { from, to, insert }, selection: { anchor: from + insert.length } })
+}
+
+async function insertLink (view, picker) {
+  const chosen = await choose(picker, { mode: 'link' })
+  if (chosen) wrap(view, '[', `](${chosen.url})`, 'texte du lien')
 }
 
 export function runAction (view, action, options) {
+  const picker = options.picker
   switch (action) {
     case 'bold': return wrap(view, '**')
     case 'italic': return wrap(view, '*')
-    case 'heading': return prefixLines(view, '## ')
-    case 'list': return prefixLines(view, '- ')
-    case 'task': return prefixLines(view, '- [ ] ')
-    case 'link': return wrap(view, '[', '](https://)', 'texte du lien')
-    case 'pagelink': return wrap(view, '[[', ']]', 'Titre de la page')
-    case 'table': return insertBlock(view, TABLE)
-    case 'image':
-      return chooseImage(options.resourcesUrl).then((image) => {
-        if (image && image.url) wrap(view, `![${image.alt}](${image.url})`, '', '')
-        view.focus()
-      })
+    case 'heading': return setLinePrefix(view, '## ')
+    case 'list': return setLinePrefix(view, '- ')
+    case 'task': return setLinePrefix(view, '- [ ] ')
+    case 'table': return insertBlock(view, TABLE, [2, 11])
+    case 'link': return insertLink(view, picker)
+    case 'pagelink': return insertPageLink(view, picker, options)
+    case 'image': return insertImage(view, picker, options)
   }
 }
