@@ -137,7 +137,7 @@ def init_app(app: Flask) -> Collab:
             collab.start()
         return changed
 
-    live.register(app, apply_text)
+    live.register(app, apply_text, hub.live_text)
     app.extensions[EXTENSION_KEY] = collab
     return collab
 

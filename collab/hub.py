@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from pycrdt import merge_updates
 
 from wiki.errors import CercleError, NotFound, PayloadTooLarge, PermissionDenied
@@ -120,7 +121,7 @@ class CollabHub:
     def client(self, sid: str) -> Client:
         client = self.clients.get(sid)
         if client is None:
-            raise PermissionDenied("Connexion inconnue : reconnectez-vous.")
+            raise PermissionDenied(_l("Connexion inconnue : reconnectez-vous."))
         return client
 
     def open_room(self, page: Page) -> Room:
@@ -179,9 +180,9 @@ class CollabHub:
         access = client.pages.get(page_id)
         room = self.registry.get(page_id)
         if access is None or room is None:
-            raise NotFound("Rejoignez la page avant d'envoyer des modifications.")
+            raise NotFound(_l("Rejoignez la page avant d'envoyer des modifications."))
         if len(data) > self.settings.max_update_bytes:
-            raise PayloadTooLarge("Modification trop volumineuse : elle est refusée.")
+            raise PayloadTooLarge(_l("Modification trop volumineuse : elle est refusée."))
         message = protocol.parse(data)
         if message.kind == protocol.YMessageType.AWARENESS:
             self._awareness(client, room, message.payload)
@@ -200,7 +201,7 @@ class CollabHub:
             if message.step == protocol.YSyncMessageType.SYNC_STEP2:
                 return  # a reader answering our step 1: nothing to take from it
             denial = client.pages[room.page_id].denial
-            raise denial or PermissionDenied("Vous ne pouvez pas modifier cette page.")
+            raise denial or PermissionDenied(_l("Vous ne pouvez pas modifier cette page."))
         if message.payload == protocol.EMPTY_UPDATE:
             return
         room.apply_update(client.sid, message.payload, client.user_id)
@@ -214,13 +215,13 @@ class CollabHub:
 
     def _awareness(self, client: Client, room: Room, payload: bytes) -> None:
         if len(payload) > AWARENESS_MAX:
-            raise PayloadTooLarge("Information de présence trop volumineuse.")
+            raise PayloadTooLarge(_l("Information de présence trop volumineuse."))
         ids = protocol.awareness_client_ids(payload)
         with room.lock:
             try:
                 room.awareness.apply_awareness_update(payload, client.sid)
             except (ValueError, UnicodeDecodeError) as error:
-                raise protocol.ProtocolError("Information de présence illisible.") from error
+                raise protocol.ProtocolError(_l("Information de présence illisible.")) from error
             for client_id in ids:
                 state = room.awareness.states.get(client_id)
                 if isinstance(state, dict) and isinstance(state.get("user"), dict):
@@ -238,6 +239,10 @@ class CollabHub:
         changed = room.apply_text(markdown, user.id if user else None)
         self.flush(room)
         return changed
+
+    def live_text(self, page: Page) -> str | None:  # wiki.live.TextReader
+        room = self.registry.get(page.id)
+        return room.content() if room is not None else None
 
     # --- flushing ----------------------------------------------------------------------------
 

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import request
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room, leave_room
 
@@ -46,7 +48,7 @@ def _page_id(value: Any) -> int:
     if isinstance(value, dict):
         value = value.get("page_id")
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValidationError('Identifiant de page attendu : {"page_id": <nombre>}.')
+        raise ValidationError(_l('Identifiant de page attendu : {"page_id": <nombre>}.'))
     return value
 
 
@@ -70,7 +72,7 @@ def _no_delay(environ: dict[str, Any]) -> None:
 def _recheck(user_id: int, page_id: int) -> Access:
     user, page = db.session.get(User, user_id), db.session.get(Page, page_id)
     if user is None or page is None or page.is_deleted:
-        return Access(False, time.monotonic(), NotFound("Cette page n'existe plus."))
+        return Access(False, time.monotonic(), NotFound(_l("Cette page n'existe plus.")))
     return check_write(user, page)
 
 
@@ -83,7 +85,9 @@ class CollabNamespace(Namespace):
     def on_connect(self, auth: Any = None) -> None:
         user = _user(auth)
         if user is None:
-            raise ConnectionRefusedError("Connectez-vous (session ou jeton d'API) pour co-écrire.")
+            raise ConnectionRefusedError(
+                gettext("Connectez-vous (session ou jeton d'API) pour co-écrire.")
+            )
         self._started()
         _no_delay(request.environ)
         self.hub.connect(request.sid, user)
@@ -112,6 +116,6 @@ class CollabNamespace(Namespace):
     def on_yjs(self, page_id: Any, data: Any = None) -> None:
         page_id = _page_id(page_id)
         if not isinstance(data, bytes | bytearray):
-            raise ValidationError("Message Yjs binaire attendu.")
+            raise ValidationError(_l("Message Yjs binaire attendu."))
         user_id = self.hub.client(request.sid).user_id
         self.hub.receive(request.sid, page_id, bytes(data), lambda: _recheck(user_id, page_id))

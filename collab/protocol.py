@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from pycrdt import (
     Doc,
     YMessageType,
@@ -42,7 +43,7 @@ def read_var_uint(data: bytes, pos: int) -> tuple[int, int]:
     value, shift = 0, 0
     while True:
         if pos >= len(data) or shift > 63:
-            raise ProtocolError("Message Yjs tronqué.")
+            raise ProtocolError(_l("Message Yjs tronqué."))
         byte = data[pos]
         pos += 1
         value |= (byte & 0x7F) << shift
@@ -54,23 +55,23 @@ def read_var_uint(data: bytes, pos: int) -> tuple[int, int]:
 def _read_payload(data: bytes, pos: int) -> bytes:
     length, pos = read_var_uint(data, pos)
     if pos + length != len(data):
-        raise ProtocolError("Longueur de message Yjs incohérente.")
+        raise ProtocolError(_l("Longueur de message Yjs incohérente."))
     return data[pos:]
 
 
 def parse(data: bytes) -> Message:
     """Split a y-websocket message; raises ProtocolError when it is not one."""
     if not isinstance(data, bytes | bytearray) or not data:
-        raise ProtocolError("Message Yjs vide ou non binaire.")
+        raise ProtocolError(_l("Message Yjs vide ou non binaire."))
     data = bytes(data)
     kind, pos = read_var_uint(data, 0)
     if kind == YMessageType.AWARENESS:
         return Message(YMessageType.AWARENESS, None, _read_payload(data, pos))
     if kind != YMessageType.SYNC:
-        raise ProtocolError("Type de message Yjs inconnu.")
+        raise ProtocolError(_l("Type de message Yjs inconnu."))
     step, pos = read_var_uint(data, pos)
     if step not in tuple(YSyncMessageType):
-        raise ProtocolError("Étape de synchronisation Yjs inconnue.")
+        raise ProtocolError(_l("Étape de synchronisation Yjs inconnue."))
     return Message(YMessageType.SYNC, YSyncMessageType(step), _read_payload(data, pos))
 
 
@@ -83,7 +84,7 @@ def sync_step2(doc: Doc, state_vector: bytes) -> bytes:
     try:
         update = doc.get_update(state_vector)
     except ValueError as error:
-        raise ProtocolError("Vecteur d'état Yjs illisible.") from error
+        raise ProtocolError(_l("Vecteur d'état Yjs illisible.")) from error
     return bytes([YMessageType.SYNC, YSyncMessageType.SYNC_STEP2]) + _framed(update)
 
 
@@ -120,6 +121,6 @@ def awareness_client_ids(payload: bytes) -> list[int]:
         length, pos = read_var_uint(payload, pos)
         pos += length
         if pos > len(payload):
-            raise ProtocolError("Mise à jour de présence tronquée.")
+            raise ProtocolError(_l("Mise à jour de présence tronquée."))
         ids.append(client)
     return ids

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
 from pycrdt import Awareness, Doc, Text
 
 from .protocol import ProtocolError
@@ -93,7 +94,7 @@ class Room:
             try:
                 self.doc.apply_update(update)
             except ValueError as error:
-                raise ProtocolError("Mise à jour Yjs illisible : elle est ignorée.") from error
+                raise ProtocolError(_l("Mise à jour Yjs illisible : elle est ignorée.")) from error
             self.pending.append((sid, update))
             self._mark_changed(user_id)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urljoin
 
 from flask import Blueprint, jsonify, request
+from flask_babel import lazy_gettext as _l
 
 from wiki import spaces
 from wiki.errors import ValidationError
@@ -49,7 +50,7 @@ def search():
     space = spaces.get_space(user, checked_space_ref(ref)) if ref else None
     kind = query_text("kind")
     if kind is not None and kind not in KIND_LABELS:
-        raise ValidationError("Type inconnu : page, resource, answer ou comment.", field="kind")
+        raise ValidationError(_l("Type inconnu : page, resource, answer ou comment."), field="kind")
     outcome = service.run_search(
         user,
         query_text("q") or "",
@@ -63,7 +64,7 @@ def search():
         total=outcome.total,
         page=outcome.page,
         per_page=outcome.per_page,
-        message=outcome.message,
-        notes=list(outcome.notes),
+        message=None if outcome.message is None else str(outcome.message),
+        notes=[str(note) for note in outcome.notes],
         hits=[_hit_json(item) for item in outcome.items],
     )

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from .query import ParsedQuery
@@ -18,11 +19,17 @@ from .schema import SearchDoc
 
 
 class SearchError(Exception):
-    """The engine failed; ``message`` is French and can be shown as is."""
+    """The engine failed; ``message`` can be shown as is (in the request's language)."""
 
-    def __init__(self, message: str = "La recherche est momentanément indisponible.") -> None:
+    def __init__(self, message: Any = None) -> None:
+        message = message or _l("La recherche est momentanément indisponible.")
         super().__init__(message)
-        self.message = message
+        #: a ``str`` or a lazy translation, turned into text when ``message`` is read
+        self.lazy_message = message
+
+    @property
+    def message(self) -> str:
+        return str(self.lazy_message)
 
 
 class IndexBusy(SearchError):

@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
 
 from .analysis import clean_text, fold
 
@@ -41,7 +44,8 @@ class ParsedQuery:
     prefixes: tuple[str, ...] = ()
     excluded: tuple[str, ...] = ()
     excluded_phrases: tuple[tuple[str, ...], ...] = ()
-    notes: tuple[str, ...] = field(default=(), compare=False)
+    #: lazy translations, in the reader's language when shown
+    notes: tuple[Any, ...] = field(default=(), compare=False)
 
     @property
     def has_positive(self) -> bool:
@@ -55,7 +59,7 @@ class _Builder:
     prefixes: list[str] = field(default_factory=list)
     excluded: list[str] = field(default_factory=list)
     excluded_phrases: list[tuple[str, ...]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Any] = field(default_factory=list)
     count: int = 0
 
     def full(self) -> bool:
@@ -90,7 +94,13 @@ def _add_word(b: _Builder, raw: str, negative: bool) -> None:
             b.prefixes.append(stem)
             b.count += 1
             return
-        b.notes.append(f"« {word} » : il faut au moins {PREFIX_MIN} lettres avant *.")
+        b.notes.append(
+            _l(
+                "« %(word)s » : il faut au moins %(min)s lettres avant *.",
+                word=word,
+                min=PREFIX_MIN,
+            )
+        )
     word = word.replace("*", "")
     if word:
         (b.excluded if negative else b.words).append(word)
@@ -103,11 +113,13 @@ def parse(text: str | None) -> ParsedQuery:
     b = _Builder()
     if len(raw) > QUERY_MAX:
         raw = raw[:QUERY_MAX]
-        b.notes.append(f"La recherche a été coupée à {QUERY_MAX} caractères.")
+        b.notes.append(_l("La recherche a été coupée à %(max)s caractères.", max=QUERY_MAX))
     negate_next = False
     for match in _TOKENS.finditer(raw):
         if b.full():
-            b.notes.append(f"Seuls les {TERMS_MAX} premiers termes sont pris en compte.")
+            b.notes.append(
+                _l("Seuls les %(max)s premiers termes sont pris en compte.", max=TERMS_MAX)
+            )
             break
         minus, phrase, token = match.groups()
         if phrase is not None:

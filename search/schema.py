@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from .analysis import bigram_analyzer, french_analyzer, prefix_analyzer
@@ -19,13 +20,13 @@ from .analysis import bigram_analyzer, french_analyzer, prefix_analyzer
 #: is rebuilt on start.
 SCHEMA_VERSION = 4
 
-#: kind → French label (the badge of a hit). Kinds without an adapter yet are listed so
-#: the UI and the API already know their names.
-KIND_LABELS: dict[str, str] = {
-    "page": "Page",
-    "resource": "Ressource",
-    "answer": "Réponse",
-    "comment": "Commentaire",
+#: kind → label (the badge of a hit), a lazy translation: ``str()`` it before JSON.
+#: Kinds without an adapter yet are listed so the UI and the API already know their names.
+KIND_LABELS: dict[str, Any] = {
+    "page": _l("Page"),
+    "resource": _l("Ressource"),
+    "answer": _l("Réponse"),
+    "comment": _l("Commentaire"),
 }
 
 #: Stored copy of the body used for excerpts; the whole body is indexed.

@@ -12,8 +12,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from wiki.db import db
@@ -36,7 +38,8 @@ TAG_MAX = 40
 @dataclass
 class ResultItem:
     hit: Hit
-    kind_label: str
+    #: a lazy translation: ``str()`` it before JSON
+    kind_label: Any
     url: str
     space: Space
 
@@ -53,15 +56,16 @@ class SearchOutcome:
     total: int = 0
     page: int = 1
     per_page: int = PER_PAGE
-    #: French sentence explaining an empty or refused search (shown instead of results)
-    message: str | None = None
+    #: sentence explaining an empty or refused search (shown instead of results); a lazy
+    #: translation, like ``notes``: ``str()`` them before JSON
+    message: Any = None
 
     @property
     def page_count(self) -> int:
         return max(1, min(PAGE_MAX, -(-self.total // self.per_page)))
 
     @property
-    def notes(self) -> tuple[str, ...]:
+    def notes(self) -> tuple[Any, ...]:
         return self.parsed.notes
 
 
@@ -112,15 +116,18 @@ def _items(hits: list[Hit]) -> list[ResultItem]:
     return items
 
 
-def _refusal(parsed: ParsedQuery, ignored: list[str]) -> str | None:
+def _refusal(parsed: ParsedQuery, ignored: list[str]) -> Any:
     if not parsed.has_positive:
         if parsed.excluded or parsed.excluded_phrases:
-            return "Indiquez au moins un mot à chercher : un mot précédé de « - » est exclu."
-        return "Tapez un ou plusieurs mots à chercher."
+            return _l("Indiquez au moins un mot à chercher : un mot précédé de « - » est exclu.")
+        return _l("Tapez un ou plusieurs mots à chercher.")
     all_ignored = len(ignored) == len(parsed.words) + len(parsed.phrases)
     if all_ignored and not parsed.prefixes:
         words = ", ".join(f"« {w} »" for w in ignored)
-        return f"{words} : mots trop courants pour être cherchés seuls. Ajoutez un mot plus précis."
+        return _l(
+            "%(words)s : mots trop courants pour être cherchés seuls. Ajoutez un mot plus précis.",
+            words=words,
+        )
     return None
 
 
@@ -145,7 +152,7 @@ def run_search(
             parsed, _filters(user, space, kinds, tag, author_id), page, per_page
         )
     except SearchError as error:
-        outcome.message = error.message + " Réessayez dans un instant."
+        outcome.message = _l("%(reason)s Réessayez dans un instant.", reason=error.lazy_message)
         return outcome
     outcome.message = _refusal(parsed, result.ignored)
     outcome.items, outcome.total = _items(result.hits), result.total

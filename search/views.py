@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from flask import Blueprint, jsonify, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from wiki import spaces
@@ -23,7 +24,7 @@ KIND_CHOICES = {kind: KIND_LABELS[kind] for kind in ("page", "resource")}
 
 
 def _scope() -> tuple[Space | None, str | None]:
-    """The space named by ``?space=``, if readable; otherwise a French note."""
+    """The space named by ``?space=``, if readable; otherwise a note saying so."""
     ref = request.args.get("space", "").strip()
     if not ref:
         return None, None
@@ -32,7 +33,7 @@ def _scope() -> tuple[Space | None, str | None]:
             raise NotFound("no such space")
         return spaces.get_space(current_user, ref), None
     except CercleError:
-        return None, "Cet espace n'existe pas ou vous n'y avez pas accès : recherche partout."
+        return None, _("Cet espace n'existe pas ou vous n'y avez pas accès : recherche partout.")
 
 
 def _int_arg(name: str, default: int | None = None) -> int | None:
@@ -76,7 +77,7 @@ def suggest():
                 "title": i.hit.title,
                 "url": i.url,
                 "kind": i.hit.kind,
-                "kind_label": i.kind_label,
+                "kind_label": str(i.kind_label),
                 "space": i.space.title,
                 "archived": i.archived,
             }

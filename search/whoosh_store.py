@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from flask_babel import lazy_gettext as _l
 from whoosh import index
 from whoosh.index import FileIndex, LockError
 from whoosh.query import Every
@@ -142,7 +143,7 @@ class IndexStore:
         try:
             return self.index().writer(timeout=wait, delay=0.05, limitmb=limitmb)
         except LockError:
-            raise IndexBusy("L'index est occupé par une autre écriture.") from None
+            raise IndexBusy(_l("L'index est occupé par une autre écriture.")) from None
 
     # --- reading ------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ import hashlib
 import re
 import secrets
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -27,26 +28,27 @@ PALETTE = ("#2f6f9f", "#b5462a", "#3d8b4a", "#8a4fa3", "#c27c0e", "#1f8a8a", "#b
 def normalize_email(email: str) -> str:
     email = (email or "").strip().lower()
     if len(email) > 254 or not EMAIL_RE.match(email):
-        raise ValidationError("Cette adresse e-mail n'est pas valide.", field="email")
+        raise ValidationError(_l("Cette adresse e-mail n'est pas valide."), field="email")
     return email
 
 
 def clean_name(name: str) -> str:
     name = " ".join(_CONTROL_CHARS.sub(" ", name or "").split())
     if not name:
-        raise ValidationError("Indiquez un nom.", field="name")
+        raise ValidationError(_l("Indiquez un nom."), field="name")
     if len(name) > NAME_MAX:
-        raise ValidationError(f"Le nom dépasse {NAME_MAX} caractères.", field="name")
+        raise ValidationError(_l("Le nom dépasse %(max)s caractères.", max=NAME_MAX), field="name")
     return name
 
 
 def check_password(password: str) -> str:
     if len(password or "") < PASSWORD_MIN:
         raise ValidationError(
-            f"Le mot de passe doit compter au moins {PASSWORD_MIN} caractères.", field="password"
+            _l("Le mot de passe doit compter au moins %(min)s caractères.", min=PASSWORD_MIN),
+            field="password",
         )
     if len(password) > 1000:
-        raise ValidationError("Ce mot de passe est trop long.", field="password")
+        raise ValidationError(_l("Ce mot de passe est trop long."), field="password")
     return password
 
 
@@ -62,7 +64,7 @@ def create_user(
 ) -> User:
     email = normalize_email(email)
     if find_by_email(email) is not None:
-        raise ValidationError("Un compte existe déjà avec cette adresse.", field="email")
+        raise ValidationError(_l("Un compte existe déjà avec cette adresse."), field="email")
     count = db.session.scalar(select(func.count(User.id))) or 0
     user = User(
         email=email,
@@ -80,7 +82,7 @@ def create_user(
 def get_user(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
-        raise NotFound("Cette personne n'existe pas.")
+        raise NotFound(_l("Cette personne n'existe pas."))
     return user
 
 
@@ -97,14 +99,14 @@ def authenticate(email: str, password: str, *, remote_addr: str = "") -> User:
         )
         if (failures or 0) >= LOGIN_MAX_FAILURES:
             raise TooManyAttempts(
-                "Trop de tentatives de connexion. Réessayez dans quelques minutes."
+                _l("Trop de tentatives de connexion. Réessayez dans quelques minutes.")
             )
     user = find_by_email(email)
     if user is None or not check_password_hash(user.password_hash, password or ""):
         db.session.add_all(LoginAttempt(key=key) for key in keys)
         db.session.execute(delete(LoginAttempt).where(LoginAttempt.created_at < since))
         db.session.commit()
-        raise ValidationError("Adresse e-mail ou mot de passe incorrect.", field="password")
+        raise ValidationError(_l("Adresse e-mail ou mot de passe incorrect."), field="password")
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.key == keys[0]))
     db.session.commit()
     return user
@@ -121,9 +123,9 @@ def update_profile(
 ) -> User:
     """Check every field first, then save them together: all or nothing."""
     if not COLOR_RE.match(color or ""):
-        raise ValidationError("Choisissez une couleur valide.", field="color")
+        raise ValidationError(_l("Choisissez une couleur valide."), field="color")
     if locale not in (None, "", "fr", "en"):
-        raise ValidationError("Langue inconnue.", field="locale")
+        raise ValidationError(_l("Langue inconnue."), field="locale")
     name = clean_name(name)
     password_hash = (
         _new_password_hash(user, current_password, new_password) if new_password else None
@@ -137,7 +139,7 @@ def update_profile(
 
 def _new_password_hash(user: User, current: str, new: str) -> str:
     if not check_password_hash(user.password_hash, current or ""):
-        raise ValidationError("Le mot de passe actuel est incorrect.", field="current_password")
+        raise ValidationError(_l("Le mot de passe actuel est incorrect."), field="current_password")
     return generate_password_hash(check_password(new))
 
 
@@ -169,7 +171,7 @@ def all_users() -> list[User]:
 def allow_space_creation(actor: User, user_id: int, allowed: bool) -> User:
     """Instance admins decide who may open spaces besides themselves."""
     if not actor.is_admin:
-        raise PermissionDenied("Seule l'administration de l'instance peut changer ce droit.")
+        raise PermissionDenied(_l("Seule l'administration de l'instance peut changer ce droit."))
     user = get_user(user_id)
     user.can_create_spaces = allowed or user.is_admin
     db.session.commit()

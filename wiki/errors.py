@@ -2,7 +2,7 @@
 
 Hierarchy::
 
-    CercleError                 base; ``message`` is shown to the person as is (French)
+    CercleError                 base; ``message`` is shown to the person as is
     ├── NotFound                404  the thing does not exist, or you may not know it exists
     ├── AuthenticationRequired  401  sign in first
     ├── PermissionDenied        403  signed in, but your role does not allow it
@@ -11,19 +11,33 @@ Hierarchy::
     ├── Conflict                409  the state changed under you (stale revision, taken slug)
     ├── ArchivedSpace           409  the space is frozen, read-only
     └── TooManyAttempts         429  slow down (login rate limit)
+
+Services raise these with a lazy translation (``flask_babel.lazy_gettext``, named
+placeholders: ``_l("… version %(current)s …", current=3)``), so they never look at the
+request. ``message`` turns it into a ``str`` when the edge reads it: in the language of
+the request being answered (French outside a request, e.g. on the command line). Read
+``message``, never ``args[0]``, before putting the text into JSON or a Socket.IO event.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 
 class CercleError(Exception):
     status = 400
     code = "error"
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(self, message: Any, *, field: str | None = None) -> None:
         super().__init__(message)
-        self.message = message
+        #: a ``str`` or a ``LazyString``; translated each time ``message`` is read
+        self.lazy_message = message
         self.field = field
+
+    @property
+    def message(self) -> str:
+        """The text for the person, in the current locale."""
+        return str(self.lazy_message)
 
 
 class NotFound(CercleError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from . import accounts
@@ -24,9 +25,11 @@ def create_invitation(
     require(actor, space, Action.MANAGE)
     check_role(role)
     if days is not None and not 1 <= days <= MAX_DAYS:
-        raise ValidationError(f"La durée va de 1 à {MAX_DAYS} jours.", field="days")
+        raise ValidationError(_l("La durée va de 1 à %(max)s jours.", max=MAX_DAYS), field="days")
     if max_uses is not None and not 1 <= max_uses <= MAX_USES:
-        raise ValidationError(f"Le nombre d'utilisations va de 1 à {MAX_USES}.", field="max_uses")
+        raise ValidationError(
+            _l("Le nombre d'utilisations va de 1 à %(max)s.", max=MAX_USES), field="max_uses"
+        )
     invitation = Invitation(
         space_id=space.id,
         token=secrets.token_urlsafe(18),
@@ -54,7 +57,7 @@ def revoke_invitation(actor: User, space: Space, invitation_id: int) -> None:
     require(actor, space, Action.MANAGE)
     invitation = db.session.get(Invitation, invitation_id) if in_id_range(invitation_id) else None
     if invitation is None or invitation.space_id != space.id:
-        raise NotFound("Cette invitation n'existe pas.")
+        raise NotFound(_l("Cette invitation n'existe pas."))
     invitation.revoked_at = utcnow()
     db.session.commit()
 
@@ -73,7 +76,7 @@ def find_invitation(token: str) -> Invitation:
     if "\x00" not in token:
         invitation = db.session.scalar(select(Invitation).where(Invitation.token == token))
     if invitation is None or not is_usable(invitation):
-        raise NotFound("Ce lien d'invitation n'est plus valable. Demandez-en un nouveau.")
+        raise NotFound(_l("Ce lien d'invitation n'est plus valable. Demandez-en un nouveau."))
     return invitation
 
 

@@ -17,11 +17,24 @@ if TYPE_CHECKING:
 
 #: ``(page, markdown, user) -> bool``: True when the live document took the change.
 TextApplier = Callable[["Page", str, "User | None"], bool]
+#: ``page -> text``: the live document's text now; None when it is not open in this process.
+TextReader = Callable[["Page"], "str | None"]
 EXTENSION_KEY = "cercle.live"
+READER_KEY = "cercle.live.reader"
 
 
-def register(app: Flask, applier: TextApplier) -> None:
+def register(app: Flask, applier: TextApplier, reader: TextReader | None = None) -> None:
     app.extensions[EXTENSION_KEY] = applier
+    if reader is not None:
+        app.extensions[READER_KEY] = reader
+
+
+def current_text(page: Page) -> str | None:
+    """The live document's text, ahead of ``Page.markdown`` by at most one write-back."""
+    if not has_app_context():
+        return None
+    reader = current_app.extensions.get(READER_KEY)
+    return reader(page) if reader else None
 
 
 def apply_text(page: Page, markdown: str, user: User | None) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 
 from . import events, live
@@ -31,7 +32,7 @@ def _check_markdown(markdown: str) -> str:
     if len(markdown) > MARKDOWN_MAX:
         limit = f"{MARKDOWN_MAX:,}".replace(",", "\u202f")
         raise PayloadTooLarge(
-            f"Le texte dépasse {limit} caractères : découpez-le en plusieurs pages.",
+            _l("Le texte dépasse %(max)s caractères : découpez-le en plusieurs pages.", max=limit),
             field="markdown",
         )
     return markdown.replace("\r\n", "\n").replace("\x00", "")
@@ -40,7 +41,9 @@ def _check_markdown(markdown: str) -> str:
 def _check_message(message: str) -> str:
     message = one_line(message)
     if len(message) > MESSAGE_MAX:
-        raise ValidationError(f"Le message dépasse {MESSAGE_MAX} caractères.", field="message")
+        raise ValidationError(
+            _l("Le message dépasse %(max)s caractères.", max=MESSAGE_MAX), field="message"
+        )
     return message
 
 
@@ -116,12 +119,17 @@ def _check_parent(page_space: Space, parent_id: int | None, moving: Page | None 
         return
     parent = db.session.get(Page, parent_id) if in_id_range(parent_id) else None
     if parent is None or parent.space_id != page_space.id or parent.is_deleted:
-        raise ValidationError("La page parente n'existe pas dans cet espace.", field="parent_id")
+        raise ValidationError(
+            _l("La page parente n'existe pas dans cet espace."), field="parent_id"
+        )
     ancestor: Page | None = parent
     while moving is not None and ancestor is not None:
         if ancestor.id == moving.id:
             raise ValidationError(
-                "Une page ne peut pas être rangée sous elle-même ni sous l’une de ses sous-pages.",
+                _l(
+                    "Une page ne peut pas être rangée sous elle-même "
+                    "ni sous l’une de ses sous-pages."
+                ),
                 field="parent_id",
             )
         ancestor = ancestor.parent
@@ -181,7 +189,7 @@ def create_page(
 def get_page(user: User | None, page_id: int, action: Action = Action.READ) -> Page:
     page = db.session.get(Page, page_id) if in_id_range(page_id) else None
     if page is None or page.is_deleted:
-        raise NotFound("Cette page n'existe pas ou a été supprimée.")
+        raise NotFound(_l("Cette page n'existe pas ou a été supprimée."))
     require(user, page.space, action)
     return page
 
@@ -189,7 +197,7 @@ def get_page(user: User | None, page_id: int, action: Action = Action.READ) -> P
 def find_by_slug(space: Space, slug: str) -> tuple[Page, bool]:
     """The live page at ``slug``, and whether it was found under an old (aliased) slug."""
     if "\x00" in slug:
-        raise NotFound("Cette page n'existe pas ou a été supprimée.")
+        raise NotFound(_l("Cette page n'existe pas ou a été supprimée."))
     page = db.session.scalar(
         select(Page).where(Page.space_id == space.id, Page.slug == slug, Page.deleted_at.is_(None))
     )
@@ -201,7 +209,7 @@ def find_by_slug(space: Space, slug: str) -> tuple[Page, bool]:
         .where(PageAlias.space_id == space.id, PageAlias.slug == slug, Page.deleted_at.is_(None))
     )
     if page is None:
-        raise NotFound("Cette page n'existe pas ou a été supprimée.")
+        raise NotFound(_l("Cette page n'existe pas ou a été supprimée."))
     return page, True
 
 
@@ -240,9 +248,15 @@ def update_page(
     require(user, page.space, _action)
     if base_revision is not None and base_revision != page.revision_number:
         raise Conflict(
-            f"La page a été modifiée entre-temps (version {page.revision_number}, "
-            f"vous partiez de la version {base_revision}). Rechargez-la avant d'enregistrer."
+            _l(
+                "La page a été modifiée entre-temps (version %(current)s, vous partiez de la "
+                "version %(base)s). Rechargez-la avant d'enregistrer.",
+                current=page.revision_number,
+                base=base_revision,
+            )
         )
+    if markdown is None:  # "text unchanged": the live document's text if it is open
+        markdown = live.current_text(page)
     new_title = clean_title(title) if title is not None else page.title
     new_markdown = _check_markdown(markdown) if markdown is not None else page.markdown
     message = _check_message(message)
@@ -356,7 +370,7 @@ def restore_page(user: User, space: Space, page_id: int) -> Page:
     require(user, space, Action.MANAGE)
     page = db.session.get(Page, page_id) if in_id_range(page_id) else None
     if page is None or page.space_id != space.id or not page.is_deleted:
-        raise NotFound("Cette page n'est pas dans la corbeille.")
+        raise NotFound(_l("Cette page n'est pas dans la corbeille."))
     if page.parent_id is not None and (page.parent is None or page.parent.is_deleted):
         page.parent_id = None
     page.deleted_at = page.deleted_by_id = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from .db import db
@@ -23,7 +24,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     "reader": frozenset({Action.READ}),
 }
 WRITE_ACTIONS = frozenset({Action.EDIT, Action.MANAGE})
-ARCHIVED_MESSAGE = "Cet espace est archivé : il se consulte mais ne se modifie plus."
+ARCHIVED_MESSAGE = _l("Cet espace est archivé : il se consulte mais ne se modifie plus.")
 
 
 def role_of(user: User | None, space: Space) -> str | None:
@@ -66,12 +67,12 @@ def require(
             raise ArchivedSpace(ARCHIVED_MESSAGE)
         return
     if not _signed_in(user):
-        raise AuthenticationRequired("Connectez-vous pour accéder à cet espace.")
+        raise AuthenticationRequired(_l("Connectez-vous pour accéder à cet espace."))
     if not allowed(user, space, Action.READ):
-        raise NotFound("Cet espace n'existe pas ou vous n'y avez pas accès.")
+        raise NotFound(_l("Cet espace n'existe pas ou vous n'y avez pas accès."))
     if writing and space.is_archived:
         raise ArchivedSpace(ARCHIVED_MESSAGE)
-    raise PermissionDenied("Votre rôle dans cet espace ne permet pas cette action.")
+    raise PermissionDenied(_l("Votre rôle dans cet espace ne permet pas cette action."))
 
 
 def can_create_space(user: User | None) -> bool:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -47,10 +48,17 @@ def parse_tags(tags: str | list[str] | None) -> list[str]:
     for tag in cleaned:
         if len(tag) > TAG_MAX:
             raise ValidationError(
-                f"L'étiquette « {tag[:20]}… » dépasse {TAG_MAX} caractères.", field="tags"
+                _l(
+                    "L'étiquette « %(tag)s… » dépasse %(max)s caractères.",
+                    tag=tag[:20],
+                    max=TAG_MAX,
+                ),
+                field="tags",
             )
     if len(cleaned) > TAGS_MAX:
-        raise ValidationError(f"{TAGS_MAX} étiquettes au plus par ressource.", field="tags")
+        raise ValidationError(
+            _l("%(max)s étiquettes au plus par ressource.", max=TAGS_MAX), field="tags"
+        )
     return list(cleaned)
 
 
@@ -58,7 +66,8 @@ def _clean_description(description: str) -> str:
     description = (description or "").replace("\r\n", "\n").replace("\x00", "").strip()
     if len(description) > DESCRIPTION_MAX:
         raise ValidationError(
-            f"La description dépasse {DESCRIPTION_MAX} caractères.", field="description"
+            _l("La description dépasse %(max)s caractères.", max=DESCRIPTION_MAX),
+            field="description",
         )
     return description
 
@@ -67,9 +76,9 @@ def clean_url(url: str) -> str:
     """An absolute http(s) address, or ``ValidationError`` (no javascript:, data:, ftp:…)."""
     url = (url or "").strip()
     if not url:
-        raise ValidationError("L'adresse du lien est obligatoire.", field="url")
+        raise ValidationError(_l("L'adresse du lien est obligatoire."), field="url")
     if len(url) > URL_MAX:
-        raise ValidationError(f"L'adresse dépasse {URL_MAX} caractères.", field="url")
+        raise ValidationError(_l("L'adresse dépasse %(max)s caractères.", max=URL_MAX), field="url")
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -81,7 +90,7 @@ def clean_url(url: str) -> str:
         or _URL_FORBIDDEN.search(url)
     ):
         raise ValidationError(
-            "Adresse invalide : elle doit commencer par https:// ou http://.", field="url"
+            _l("Adresse invalide : elle doit commencer par https:// ou http://."), field="url"
         )
     return url
 
@@ -108,8 +117,10 @@ def _check_quota(space: Space, size: int) -> None:
     # Two uploads at the same instant may both pass; the quota is a guide, not a lock.
     if space_usage(space) + size > space.quota_bytes:
         raise PayloadTooLarge(
-            "L'espace a atteint sa place maximale pour les fichiers : supprimez des fichiers "
-            "devenus inutiles ou demandez à l'animateur·rice d'agrandir l'espace.",
+            _l(
+                "L'espace a atteint sa place maximale pour les fichiers : supprimez des fichiers "
+                "devenus inutiles ou demandez à l'animateur·rice d'agrandir l'espace."
+            ),
             field="file",
         )
 
@@ -205,7 +216,7 @@ def delete_resource(user: User, resource: Resource, upload_dir: Path) -> None:
     """Remove the row, then the file (a failed commit must not lose the file)."""
     space = db.session.get(Space, resource.space_id)
     if space is None:
-        raise NotFound("Cette ressource n'existe pas ou vous n'y avez pas accès.")
+        raise NotFound(_l("Cette ressource n'existe pas ou vous n'y avez pas accès."))
     own = user is not None and resource.author_id == getattr(user, "id", None)
     require(user, space, Action.EDIT if own else Action.MANAGE)
     path = file_path(resource, upload_dir) if resource.kind == "file" else None
@@ -246,7 +257,7 @@ def list_resources(
     """
     require(user, space, Action.READ)
     if kind and kind not in KINDS:
-        raise ValidationError("Type de ressource inconnu.", field="kind")
+        raise ValidationError(_l("Type de ressource inconnu."), field="kind")
     tag = normalize_tag(tag) if tag else None
     query = (
         select(Resource)
@@ -262,18 +273,18 @@ def get_resource(user: User | None, resource_id: int) -> Resource:
     resource = db.session.get(Resource, resource_id)
     space = db.session.get(Space, resource.space_id) if resource is not None else None
     if resource is None or space is None or not allowed(user, space, Action.READ):
-        raise NotFound("Cette ressource n'existe pas ou vous n'y avez pas accès.")
+        raise NotFound(_l("Cette ressource n'existe pas ou vous n'y avez pas accès."))
     return resource
 
 
 def file_path(resource: Resource, upload_dir: Path) -> Path:
     """Where the file of ``resource`` lives; only generated names ever reach the disk."""
     if resource.kind != "file" or not resource.stored_name:
-        raise NotFound("Cette ressource n'a pas de fichier.")
+        raise NotFound(_l("Cette ressource n'a pas de fichier."))
     try:
         return uploads.stored_path(Path(upload_dir) / str(resource.space_id), resource.stored_name)
     except ValueError:
-        raise NotFound("Ce fichier est introuvable.") from None
+        raise NotFound(_l("Ce fichier est introuvable.")) from None
 
 
 def tags_of_space(space: Space) -> list[tuple[str, int]]:

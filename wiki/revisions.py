@@ -6,6 +6,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
@@ -53,7 +54,7 @@ def get_revision(page: Page, number: int) -> Revision:
             select(Revision).where(Revision.page_id == page.id, Revision.number == number)
         )
     if revision is None:
-        raise NotFound(f"La version {number} de cette page n'existe pas.")
+        raise NotFound(_l("La version %(number)s de cette page n'existe pas.", number=number))
     return revision
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
 
 from . import events
@@ -31,24 +32,27 @@ def one_line(text: str) -> str:
     return " ".join(_CONTROL_CHARS.sub(" ", text or "").split())
 
 
-def clean_title(title: str, *, what: str = "Le titre") -> str:
+def clean_title(title: str) -> str:
     title = one_line(title)
     if not title:
-        raise ValidationError(f"{what} est obligatoire.", field="title")
+        raise ValidationError(_l("Le titre est obligatoire."), field="title")
     if len(title) > TITLE_MAX:
-        raise ValidationError(f"{what} dépasse {TITLE_MAX} caractères.", field="title")
+        raise ValidationError(
+            _l("Le titre dépasse %(max)s caractères.", max=TITLE_MAX), field="title"
+        )
     return title
 
 
 def _check_space_fields(description: str, starts_on, ends_on, visibility: str) -> None:
     if len(description or "") > DESCRIPTION_MAX:
         raise ValidationError(
-            f"La description dépasse {DESCRIPTION_MAX} caractères.", field="description"
+            _l("La description dépasse %(max)s caractères.", max=DESCRIPTION_MAX),
+            field="description",
         )
     if visibility not in VISIBILITIES:
-        raise ValidationError("Visibilité inconnue.", field="visibility")
+        raise ValidationError(_l("Visibilité inconnue."), field="visibility")
     if starts_on and ends_on and ends_on < starts_on:
-        raise ValidationError("La date de fin précède la date de début.", field="ends_on")
+        raise ValidationError(_l("La date de fin précède la date de début."), field="ends_on")
 
 
 def _clean_description(description: str) -> str:
@@ -75,7 +79,7 @@ def create_space(
     quota_bytes: int | None = None,
 ) -> Space:
     if not can_create_space(user):
-        raise PermissionDenied("Vous n'avez pas le droit de créer un espace.")
+        raise PermissionDenied(_l("Vous n'avez pas le droit de créer un espace."))
     title = clean_title(title)
     _check_space_fields(description, starts_on, ends_on, visibility)
     space = Space(
@@ -126,7 +130,7 @@ def find_space(ref: str | int) -> Space:
             query = select(Space).where(or_(Space.id == int(ref_text), Space.slug == ref_text))
         space = db.session.scalar(query)
     if space is None:
-        raise NotFound("Cet espace n'existe pas ou vous n'y avez pas accès.")
+        raise NotFound(_l("Cet espace n'existe pas ou vous n'y avez pas accès."))
     return space
 
 
@@ -161,7 +165,8 @@ def members(space: Space) -> list[Membership]:
 def check_role(role: str) -> str:
     if role not in ROLES:
         raise ValidationError(
-            "Rôle inconnu : choisissez animateur·rice, participant·e ou lecteur·rice.", field="role"
+            _l("Rôle inconnu : choisissez animateur·rice, participant·e ou lecteur·rice."),
+            field="role",
         )
     return role
 
@@ -192,7 +197,7 @@ def _membership(space: Space, user_id: int) -> Membership:
             select(Membership).where(Membership.space_id == space.id, Membership.user_id == user_id)
         )
     if membership is None:
-        raise NotFound("Cette personne ne fait pas partie de l'espace.")
+        raise NotFound(_l("Cette personne ne fait pas partie de l'espace."))
     return membership
 
 
@@ -216,7 +221,7 @@ def set_role(actor: User, space: Space, user_id: int, role: str) -> Membership:
         and role != "facilitator"
         and _facilitator_count(space) == 1
     ):
-        raise ValidationError("Un espace garde au moins un·e animateur·rice.", field="role")
+        raise ValidationError(_l("Un espace garde au moins un·e animateur·rice."), field="role")
     membership.role = role
     db.session.commit()
     return membership
@@ -226,6 +231,6 @@ def remove_member(actor: User, space: Space, user_id: int) -> None:
     require(actor, space, Action.MANAGE)
     membership = _membership(space, user_id)
     if membership.role == "facilitator" and _facilitator_count(space) == 1:
-        raise ValidationError("Un espace garde au moins un·e animateur·rice.", field="role")
+        raise ValidationError(_l("Un espace garde au moins un·e animateur·rice."), field="role")
     db.session.delete(membership)
     db.session.commit()

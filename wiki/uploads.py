@@ -32,12 +32,12 @@ log = logging.getLogger(__name__)
 CHUNK = 64 * 1024
 FILENAME_MAX = 255
 STORED_NAME = re.compile(r"^[0-9a-f]{32}\.[a-z0-9]{2,5}$")
-REJECTED = (
+REJECTED = _l(
     "Ce type de fichier n'est pas accepté. Formats possibles : PDF, images (PNG, JPEG, GIF, "
     "WebP), documents bureautiques (Word, Excel, PowerPoint, LibreOffice) et textes "
     "(TXT, Markdown, CSV)."
 )
-NOT_UTF8 = (
+NOT_UTF8 = _l(
     "Ce type de fichier n'est pas accepté : un fichier texte (TXT, Markdown, CSV) doit être "
     "enregistré en UTF-8 (dans le tableur : « CSV UTF-8 »)."
 )
@@ -239,7 +239,8 @@ def _too_large(max_bytes: int) -> PayloadTooLarge:
     megabytes = max_bytes / (1024 * 1024)
     shown = f"{megabytes:.0f}" if megabytes >= 1 else f"{megabytes:.2f}".replace(".", ",")
     return PayloadTooLarge(
-        f"Le fichier dépasse la taille maximale autorisée ({shown} Mo).", field="file"
+        _l("Le fichier dépasse la taille maximale autorisée (%(mb)s Mo).", mb=shown),
+        field="file",
     )
 
 
@@ -266,7 +267,7 @@ def receive(stream: BinaryIO, folder: Path, *, filename: str, max_bytes: int) ->
     try:
         size = _copy(stream, temp_path, max_bytes)
         if size == 0:
-            raise ValidationError("Le fichier est vide.", field="file")
+            raise ValidationError(_l("Le fichier est vide."), field="file")
         file_type = detect_type(temp_path, filename)
     except BaseException:
         temp_path.unlink(missing_ok=True)

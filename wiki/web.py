@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, g, jsonify, render_template, request, session
-from flask_babel import Babel
+from flask_babel import Babel, gettext
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import IntegrityError
@@ -33,9 +33,11 @@ def select_locale() -> str:
     chosen = session.get("locale") if request else None
     if chosen in LOCALES:
         return chosen
-    user_locale = getattr(current_user, "locale", None)
-    if user_locale in LOCALES:
-        return user_locale
+    # The API caller (Bearer token) has no session: the token's person decides.
+    for person in (g.get("api_user"), current_user):
+        user_locale = getattr(person, "locale", None)
+        if user_locale in LOCALES:
+            return user_locale
     # French first: the browser's language is not consulted, a person switches explicitly.
     return "fr"
 
@@ -50,6 +52,7 @@ def _wants_json() -> bool:
 
 
 def _error_response(status: int, code: str, message: str):
+    message = str(message)  # never a LazyString: jsonify cannot serialise one
     if _wants_json():
         return jsonify(error={"code": code, "message": message}), status
     return render_template("error.html", status=status, message=message), status
@@ -72,13 +75,13 @@ def _register_errors(app: Flask) -> None:
         return _error_response(
             409,
             "conflict",
-            "Quelqu'un a modifié la même chose au même moment. Rechargez et réessayez.",
+            gettext("Quelqu'un a modifié la même chose au même moment. Rechargez et réessayez."),
         )
 
     @app.errorhandler(CSRFError)
     def _csrf_error(_error: CSRFError):
         return _error_response(
-            400, "csrf", "Le formulaire a expiré. Rechargez la page et recommencez."
+            400, "csrf", gettext("Le formulaire a expiré. Rechargez la page et recommencez.")
         )
 
     @app.errorhandler(HTTPException)
@@ -91,7 +94,8 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
         log.exception("Erreur inattendue", exc_info=error)
-        return _error_response(500, "server_error", "Une erreur inattendue s'est produite.")
+        message = gettext("Une erreur inattendue s'est produite.")
+        return _error_response(500, "server_error", message)
 
 
 def _security_headers(response):

@@ -9,6 +9,7 @@
     var input = form.querySelector("[data-search-box]");
     var list = form.querySelector("[role=listbox]");
     var url = form.getAttribute("data-suggest-url");
+    var archived = form.getAttribute("data-label-archived") || "archivé";
     if (!input || !list || !url) return;
     var timer = null, active = -1, items = [], seq = 0;
     var scope = form.querySelector("input[name=space]");
@@ -40,7 +41,7 @@
       title.textContent = s.title;
       var meta = document.createElement("span");
       meta.className = "suggestion-meta";
-      meta.textContent = s.kind_label + " · " + s.space + (s.archived ? " · archivé" : "");
+      meta.textContent = s.kind_label + " · " + s.space + (s.archived ? " · " + archived : "");
       li.appendChild(title);
       li.appendChild(meta);
       li.addEventListener("mousedown", function (event) {

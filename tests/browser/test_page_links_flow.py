@@ -85,8 +85,8 @@ def test_trash_and_restore(page: Page, live_server: str, screenshot_dir) -> None
     page.on("dialog", accept)
     page.goto(f"{base}/p/cartographie-des-cooperations")
     page.get_by_role("button", name="Supprimer").click()
+    expect(page).to_have_url(f"{base}/")  # the confirmation was answered: it was asked first
     assert dialogs and "corbeille" in dialogs[0]
-    expect(page).to_have_url(f"{base}/")
     expect(
         page.get_by_text("Page « Cartographie des coopérations » mise à la corbeille.")
     ).to_be_visible()

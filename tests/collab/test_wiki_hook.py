@@ -76,3 +76,21 @@ def test_history_and_recent_changes_name_everyone_who_typed(app, personas, clien
 
     recent = reader.get("/s/cooperer/modifications").get_data(as_text=True)
     assert "— Camille Animatrice, Sami Participant," in recent
+
+
+def test_save_without_text_takes_the_live_text_not_the_written_back_one(app, personas) -> None:
+    """The live editor's "Enregistrer" sends the title only: the new version holds what was
+    typed up to now, even before the housekeeper wrote it back to the page."""
+    state = collab.get(app)
+    state.hub._emit = lambda *args: None
+    anim = personas.facilitator
+    page = pages.create_page(anim, personas.space, "Fiche", "Début")
+    room = state.hub.open_room(page)
+    room.apply_text("Début, puis la suite tapée à l'instant", anim.id)
+    assert page.markdown == "Début"  # not written back yet
+
+    revision = pages.update_page(anim, page, title="Fiche SCIC", message="Relue")
+    assert revision is not None
+    assert revision.markdown == "Début, puis la suite tapée à l'instant"
+    assert room.content() == revision.markdown  # nothing applied twice
+    assert page.title == "Fiche SCIC"

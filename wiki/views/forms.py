@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import flash, render_template, request
+from flask_babel import lazy_gettext as _l
 
 from ..db import db
 from ..errors import CercleError, ValidationError
@@ -21,7 +22,7 @@ def optional_int(name: str, *, source=None) -> int | None:
     try:
         return int(raw)
     except ValueError:
-        raise ValidationError("Ce champ attend un nombre entier.", field=name) from None
+        raise ValidationError(_l("Ce champ attend un nombre entier."), field=name) from None
 
 
 def optional_date(name: str) -> dt.date | None:
@@ -31,7 +32,9 @@ def optional_date(name: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
-        raise ValidationError("Date invalide (format attendu : AAAA-MM-JJ).", field=name) from None
+        raise ValidationError(
+            _l("Date invalide (format attendu : AAAA-MM-JJ)."), field=name
+        ) from None
 
 
 def checkbox(name: str) -> bool:

@@ -6,11 +6,11 @@ import { markdown } from '@codemirror/lang-markdown'
 import { yCollab } from 'y-codemirror.next'
 import { applyUpdate } from 'yjs'
 import { LiveConnection } from './connection.js'
+import { labelsOf } from './labels.js'
 import { localPersistence } from './offline.js'
 import { runAction } from './toolbar.js'
 import './editor.css'
 
-const STATUS = { connecting: 'connexion…', online: 'en ligne', reconnecting: 'reconnexion…', offline: 'hors ligne' }
 const READ_ONLY = [EditorState.readOnly.of(true), EditorView.editable.of(false)]
 const THEME = EditorView.theme({
   // fills .live-cm (a flex column, editor.css), whose height the two panes share
@@ -50,7 +50,7 @@ function livePreview (root, ytext, target) {
   ytext.observe(refresh)
 }
 
-function showPresence (root, awareness) {
+function showPresence (root, awareness, labels) {
   const box = root.querySelector('[data-live-presence]')
   if (!box) return
   const render = () => {
@@ -61,8 +61,7 @@ function showPresence (root, awareness) {
     const viewing = !root.dataset.userName
     if (viewing && !count) return
     const label = document.createElement('span')
-    if (viewing) label.textContent = count === 1 ? 'Modifie cette page :' : `${count} personnes modifient cette page :`
-    else label.textContent = count <= 1 ? `${count} personne sur cette page` : `${count} personnes sur cette page`
+    label.textContent = labels.count(viewing ? 'writing' : 'here', count)
     box.append(label)
     for (const person of people) {
       const chip = document.createElement('span')
@@ -79,13 +78,14 @@ function showPresence (root, awareness) {
 }
 
 function connect (root, onWritable, onSynced, persist) {
+  const labels = labelsOf(root)
   const status = root.querySelector('[data-live-status]')
   const errors = root.querySelector('[data-live-error]')
   const setStatus = (state) => {
     root.dataset.live = state // [data-live-note] (edits kept while away) shows on it
     if (state === 'online' && errors) errors.textContent = '' // what went wrong while away
     if (!status) return
-    status.textContent = STATUS[state]
+    status.textContent = labels.text(state)
     status.dataset.state = state
   }
   setStatus('connecting')
@@ -94,13 +94,13 @@ function connect (root, onWritable, onSynced, persist) {
     onWritable,
     onSynced,
     persist,
-    onError: (error) => { if (errors) errors.textContent = error.message || 'Erreur de connexion.' }
+    onError: (error) => { if (errors) errors.textContent = error.message || labels.text('connection_error') }
   })
   const { userName, userColor } = root.dataset
   if (userName) {
     connection.awareness.setLocalStateField('user', { name: userName, color: userColor, colorLight: userColor + '33' })
   }
-  showPresence(root, connection.awareness)
+  showPresence(root, connection.awareness, labels)
   return connection
 }
 
@@ -169,15 +169,15 @@ function mountEditor (root) {
         errors.textContent = root.dataset.offlineSubmit
         return
       }
-      if (connection.synced) {
-        fallback.value = ytext.toString()
-        fallback.form.querySelector('input[name=base_revision]')?.remove() // the live doc merges
-      } else if (fallback.value === fallback.defaultValue) {
-        // Not caught up yet (a quick save, a slow network): the editor holds no text to
-        // send, and the page's text as rendered may be older than the live one. Leave the
-        // text out (the server keeps it as it is) and save the rest, the title.
+      if (connection.synced || fallback.value === fallback.defaultValue) {
+        // The text is the live document's: every keystroke already went to the server, which
+        // turns it into the new version. Sending it again as a whole could undo what someone
+        // typed a moment ago (not here yet) or double this person's last keystrokes (still on
+        // their way); and before the editor caught up there is no text here to send at all.
+        // Left out, the server keeps the text and saves the rest (title, message).
         fallback.disabled = true
-      } // else: typed before the editor came, sent with base_revision (refused if stale)
+        fallback.form.querySelector('input[name=base_revision]')?.remove() // no text, no conflict
+      } // else: typed before the editor came and not merged yet: sent with base_revision
     })
   }
   root.querySelector('[data-live-toolbar]')?.addEventListener('click', (event) => {
@@ -191,7 +191,8 @@ function mountEditor (root) {
     }
     const { resourcesUrl, pagesUrl } = root.dataset
     const picker = root.querySelector('[data-live-picker]')
-    Promise.resolve(runAction(view, button.dataset.action, { resourcesUrl, pagesUrl, picker })).then(() => view.focus())
+    const options = { resourcesUrl, pagesUrl, picker, labels: labelsOf(root) }
+    Promise.resolve(runAction(view, button.dataset.action, options)).then(() => view.focus())
   })
   livePreview(root, ytext, root.querySelector('[data-live-preview]'))
   root.hidden = false

@@ -44,14 +44,18 @@ const insertBlock = (view, text, select) => {
   })
 }
 
-const TABLE = '| Colonne 1 | Colonne 2 |\n|---|---|\n| … | … |'
+// `column` is a label pattern ("Colonne {n}"); the selection covers the first header.
+const table = (column) => {
+  const [first, second] = [column.replaceAll('{n}', '1'), column.replaceAll('{n}', '2')]
+  return { text: `| ${first} | ${second} |\n|---|---|\n| … | … |`, select: [2, 2 + first.length] }
+}
 
-async function insertImage (view, picker, { resourcesUrl }) {
+async function insertImage (view, picker, { resourcesUrl, labels }) {
   const images = (await fetchList(resourcesUrl)).filter((r) => (r.mime_type || '').startsWith('image/') && r.download_url)
   const items = images.map((r) => ({ label: r.title, thumbnail: localAddress(r.download_url), value: r }))
   const chosen = await choose(picker, { mode: 'image', items })
   if (!chosen) return
-  const { title, download_url: download } = chosen.value || { title: 'image', download_url: chosen.url }
+  const { title, download_url: download } = chosen.value || { title: labels.text('image'), download_url: chosen.url }
   wrap(view, `![${title.replace(/[[\]]/g, '')}](${localAddress(download)})`, '', '')
 }
 
@@ -65,21 +69,23 @@ async function insertPageLink (view, picker, { pagesUrl }) {
   view.dispatch({ changes: { from, to, insert }, selection: { anchor: from + insert.length } })
 }
 
-async function insertLink (view, picker) {
+async function insertLink (view, picker, labels) {
   const chosen = await choose(picker, { mode: 'link' })
-  if (chosen) wrap(view, '[', `](${chosen.url})`, 'texte du lien')
+  if (chosen) wrap(view, '[', `](${chosen.url})`, labels.text('link_text'))
 }
 
+// options: { picker, labels (labels.js), resourcesUrl, pagesUrl }
 export function runAction (view, action, options) {
-  const picker = options.picker
+  const { picker, labels } = options
+  const placeholder = labels.text('text')
   switch (action) {
-    case 'bold': return wrap(view, '**')
-    case 'italic': return wrap(view, '*')
+    case 'bold': return wrap(view, '**', '**', placeholder)
+    case 'italic': return wrap(view, '*', '*', placeholder)
     case 'heading': return setLinePrefix(view, '## ')
     case 'list': return setLinePrefix(view, '- ')
     case 'task': return setLinePrefix(view, '- [ ] ')
-    case 'table': return insertBlock(view, TABLE, [2, 11])
-    case 'link': return insertLink(view, picker)
+    case 'table': { const { text, select } = table(labels.text('column')); return insertBlock(view, text, select) }
+    case 'link': return insertLink(view, picker, labels)
     case 'pagelink': return insertPageLink(view, picker, options)
     case 'image': return insertImage(view, picker, options)
   }

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, Response, jsonify
+from flask_babel import gettext
 from sqlalchemy.exc import IntegrityError
 
 from ...db import db
@@ -39,7 +40,9 @@ def _integrity_error(error: IntegrityError):
     """Two writes raced for the same row (revision number, slug): the later one retries."""
     db.session.rollback()
     log.warning("API write lost a race: %s", error.orig)
-    message = "Quelqu'un a modifié la même chose au même instant. Rechargez puis réessayez."
+    message = gettext(
+        "Quelqu'un a modifié la même chose au même instant. Rechargez puis réessayez."
+    )
     return jsonify(error={"code": "conflict", "message": message}), 409
 
 

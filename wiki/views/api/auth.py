@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import g, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ... import accounts
@@ -20,7 +21,7 @@ def _bearer_token() -> str | None:
     scheme, _, token = header.strip().partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise AuthenticationRequired(
-            "En-tête d'authentification invalide : envoyez « Authorization: Bearer <jeton> »."
+            _l("En-tête d'authentification invalide : envoyez « Authorization: Bearer <jeton> ».")
         )
     return token.strip()
 
@@ -30,16 +31,19 @@ def _resolve_user() -> User:
     if token is not None:
         user = accounts.user_for_token(token)
         if user is None:
-            raise AuthenticationRequired("Ce jeton d'API n'est pas valide ou a été révoqué.")
+            raise AuthenticationRequired(_l("Ce jeton d'API n'est pas valide ou a été révoqué."))
         return user
     if current_user.is_authenticated:
         if request.method in SAFE_METHODS:
             return current_user._get_current_object()
         raise AuthenticationRequired(
-            "Les modifications par l'API demandent un jeton : « Authorization: Bearer <jeton> »."
+            _l(
+                "Les modifications par l'API demandent un jeton : "
+                "« Authorization: Bearer <jeton> »."
+            )
         )
     raise AuthenticationRequired(
-        "Authentification requise : envoyez « Authorization: Bearer <jeton> »."
+        _l("Authentification requise : envoyez « Authorization: Bearer <jeton> ».")
     )
 
 

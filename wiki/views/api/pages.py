@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import jsonify, url_for
+from flask_babel import lazy_gettext as _l
 
 from ... import navigation, pages, revisions, spaces
 from ...db import db
@@ -53,7 +54,7 @@ def update_page(id: int):
     body = json_body()
     markdown, title = body.optional_string("markdown"), body.optional_string("title")
     if markdown is None and title is None:
-        raise ValidationError("Indiquez au moins « markdown » ou « title ».", field="markdown")
+        raise ValidationError(_l("Indiquez au moins « markdown » ou « title »."), field="markdown")
     page = _page(id)
     pages.update_page(
         api_user(),

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import request
+from flask_babel import lazy_gettext as _l
 
 from ...errors import CercleError, NotFound, PayloadTooLarge, ValidationError
 
@@ -21,7 +22,7 @@ from ...errors import CercleError, NotFound, PayloadTooLarge, ValidationError
 ID_MAX = 2**31 - 1
 #: A JSON body never needs more than this (pages are capped at 500,000 characters).
 JSON_MAX_BYTES = 4 * 1024 * 1024
-INVALID_JSON = "Le corps de la requête doit être un objet JSON valide."
+INVALID_JSON = _l("Le corps de la requête doit être un objet JSON valide.")
 _MISSING = object()
 _DIGITS = re.compile(r"[0-9]+")
 #: Slugs are made of ``a-z0-9-`` (see wiki.slugs); ids of digits.
@@ -38,12 +39,14 @@ class UnsupportedMediaType(CercleError):
 def _clean_text(name: str, value: str) -> str:
     """Refuse characters no database column can store (NUL, lone surrogates)."""
     if "\x00" in value:
-        raise ValidationError(f"Le champ « {name} » contient un caractère interdit.", field=name)
+        raise ValidationError(
+            _l("Le champ « %(name)s » contient un caractère interdit.", name=name), field=name
+        )
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
         raise ValidationError(
-            f"Le champ « {name} » contient un texte mal encodé.", field=name
+            _l("Le champ « %(name)s » contient un texte mal encodé.", name=name), field=name
         ) from None
     return value
 
@@ -69,7 +72,9 @@ class Body:
     def _get(self, name: str, required: bool) -> Any:
         value = self._data.get(name, _MISSING)
         if value is _MISSING and required:
-            raise ValidationError(f"Le champ « {name} » est obligatoire.", field=name)
+            raise ValidationError(
+                _l("Le champ « %(name)s » est obligatoire.", name=name), field=name
+            )
         return value
 
     def string(self, name: str, *, required: bool = False, default: str = "") -> str:
@@ -78,7 +83,8 @@ class Body:
             return default
         if not isinstance(value, str):
             raise ValidationError(
-                f"Le champ « {name} » doit être une chaîne de caractères.", field=name
+                _l("Le champ « %(name)s » doit être une chaîne de caractères.", name=name),
+                field=name,
             )
         return _clean_text(name, value)
 
@@ -92,10 +98,18 @@ class Body:
         if value is _MISSING or value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ValidationError(f"Le champ « {name} » doit être un nombre entier.", field=name)
+            raise ValidationError(
+                _l("Le champ « %(name)s » doit être un nombre entier.", name=name), field=name
+            )
         if not minimum <= value <= ID_MAX:
             raise ValidationError(
-                f"Le champ « {name} » doit être compris entre {minimum} et {ID_MAX}.", field=name
+                _l(
+                    "Le champ « %(name)s » doit être compris entre %(min)s et %(max)s.",
+                    name=name,
+                    min=minimum,
+                    max=ID_MAX,
+                ),
+                field=name,
             )
         return value
 
@@ -104,7 +118,7 @@ class Body:
         value = self._get(name, False)
         if value is _MISSING or value is None or value == "":
             return None
-        message = f"Le champ « {name} » doit être une date au format AAAA-MM-JJ."
+        message = _l("Le champ « %(name)s » doit être une date au format AAAA-MM-JJ.", name=name)
         if not isinstance(value, str) or len(value) != 10:
             raise ValidationError(message, field=name)
         try:
@@ -118,7 +132,10 @@ class Body:
         if isinstance(value, list) and not self._form:
             if not all(isinstance(tag, str) for tag in value):
                 raise ValidationError(
-                    f"Le champ « {name} » doit être une liste de chaînes de caractères.",
+                    _l(
+                        "Le champ « %(name)s » doit être une liste de chaînes de caractères.",
+                        name=name,
+                    ),
                     field=name,
                 )
             return [_clean_text(name, tag) for tag in value]
@@ -129,10 +146,10 @@ def json_body() -> Body:
     """The request body as a JSON object, or a 400/413/415 that explains what is wrong."""
     if request.mimetype != "application/json":
         raise UnsupportedMediaType(
-            "Envoyez un corps JSON, avec l'en-tête « Content-Type: application/json »."
+            _l("Envoyez un corps JSON, avec l'en-tête « Content-Type: application/json ».")
         )
     if (request.content_length or 0) > JSON_MAX_BYTES:
-        raise PayloadTooLarge("Le corps de la requête est trop volumineux.")
+        raise PayloadTooLarge(_l("Le corps de la requête est trop volumineux."))
     try:
         data = json.loads(request.get_data(cache=True))
     except (ValueError, RecursionError):
@@ -152,14 +169,14 @@ def json_or_form_body() -> Body:
 def checked_id(value: int) -> int:
     """A path id; larger than any stored id means no such thing."""
     if not 1 <= value <= ID_MAX:
-        raise NotFound("Cette ressource n'existe pas.")
+        raise NotFound(_l("Cette ressource n'existe pas."))
     return value
 
 
 def checked_space_ref(ref: str) -> str:
     """A space id or slug from the path, refused early when no space could match it."""
     if not _SPACE_REF.fullmatch(ref) or (ref.isdigit() and int(ref) > ID_MAX):
-        raise NotFound("Cet espace n'existe pas ou vous n'y avez pas accès.")
+        raise NotFound(_l("Cet espace n'existe pas ou vous n'y avez pas accès."))
     return ref
 
 
@@ -169,7 +186,12 @@ def query_int(name: str, *, default: int, minimum: int, maximum: int) -> int:
         return default
     if not _DIGITS.fullmatch(raw) or len(raw) > 9 or not minimum <= int(raw) <= maximum:
         raise ValidationError(
-            f"Le paramètre « {name} » doit être un entier entre {minimum} et {maximum}.",
+            _l(
+                "Le paramètre « %(name)s » doit être un entier entre %(min)s et %(max)s.",
+                name=name,
+                min=minimum,
+                max=maximum,
+            ),
             field=name,
         )
     return int(raw)

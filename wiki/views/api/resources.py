@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, jsonify, request
+from flask_babel import lazy_gettext as _l
 
 from ... import resources, spaces
 from ...errors import ValidationError
@@ -45,6 +46,7 @@ def add_resource(space: str):
         )
     else:
         raise ValidationError(
-            "Joignez un fichier (champ « file ») ou indiquez un lien (champ « url »).", field="file"
+            _l("Joignez un fichier (champ « file ») ou indiquez un lien (champ « url »)."),
+            field="file",
         )
     return jsonify(resource_json(resource, found)), 201

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, jsonify, url_for
+from flask_babel import lazy_gettext as _l
 
 from ... import accounts, spaces
 from ...db import db
@@ -58,8 +59,11 @@ def add_member(space: str):
     member = accounts.find_by_email(email)
     if member is None:
         raise NotFound(
-            f"Aucun compte n'existe avec l'adresse {email} : "
-            "envoyez plutôt un lien d'invitation à cette personne."
+            _l(
+                "Aucun compte n'existe avec l'adresse %(email)s : "
+                "envoyez plutôt un lien d'invitation à cette personne.",
+                email=email,
+            )
         )
     membership = spaces.add_member(user, found, member, role)
     return jsonify(membership_json(membership)), 201
