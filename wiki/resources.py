@@ -14,7 +14,7 @@ from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from . import events, uploads
@@ -114,7 +114,13 @@ def space_usage(space: Space) -> int:
 
 
 def _check_quota(space: Space, size: int) -> None:
-    # Two uploads at the same instant may both pass; the quota is a guide, not a lock.
+    """Refuse a file the space has no room for. A no-op write on the space's row first holds
+    its lock (PostgreSQL: the row; SQLite: the database) until the caller commits, so two
+    uploads at the same instant are counted one after the other, never both against the
+    same free room."""
+    db.session.execute(
+        update(Space).where(Space.id == space.id).values(quota_bytes=Space.quota_bytes)
+    )
     if space_usage(space) + size > space.quota_bytes:
         raise PayloadTooLarge(
             _l(

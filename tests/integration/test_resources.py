@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import io
 import re
+import threading
+import time
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from tests.unit.test_uploads import PDF, REFUSED, SAMPLES, png_bytes
-from wiki import events, resources
+from wiki import events, resources, uploads
 from wiki.db import db
-from wiki.errors import ArchivedSpace, NotFound, PermissionDenied, ValidationError
-from wiki.models import Resource, ResourceTag, Space, utcnow
+from wiki.errors import (
+    ArchivedSpace,
+    NotFound,
+    PayloadTooLarge,
+    PermissionDenied,
+    ValidationError,
+)
+from wiki.models import Resource, ResourceTag, Space, User, utcnow
 
 BASE = "/s/cooperer/ressources"
 NEW = f"{BASE}/ajouter"
@@ -450,3 +458,41 @@ def test_demo_seed_adds_resources(app, client_for):
     for resource in listed:
         if resource.kind == "file":
             assert get_file(client, resource.id, space.slug).status_code == 200
+
+
+def test_simultaneous_uploads_cannot_overshoot_the_quota(app, personas, monkeypatch):
+    personas.space.quota_bytes = 1000
+    db.session.commit()
+    space_id, user_id = personas.space.id, personas.participant.id
+    keep = uploads.PendingFile.keep
+
+    def slow_keep(pending):  # widens the gap between the quota check and the commit
+        time.sleep(0.3)
+        return keep(pending)
+
+    monkeypatch.setattr(uploads.PendingFile, "keep", slow_keep)
+    outcomes: list[str] = []
+
+    def add(name: str) -> None:
+        with app.app_context():
+            try:
+                resources.add_file(
+                    db.session.get(User, user_id),
+                    db.session.get(Space, space_id),
+                    filename=name,
+                    stream=io.BytesIO(b"x" * 600),
+                    title=name,
+                    max_bytes=app.config["UPLOAD_MAX_BYTES"],
+                    upload_dir=app.config["UPLOAD_DIR"],
+                )
+                outcomes.append("added")
+            except PayloadTooLarge:
+                outcomes.append("refused")
+
+    threads = [threading.Thread(target=add, args=(f"{n}.txt",)) for n in "ab"]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["added", "refused"]
+    assert count_resources() == 1 and len(files_on_disk(app)) == 1
