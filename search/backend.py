@@ -14,22 +14,19 @@ from typing import Any, Protocol
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from wiki.errors import TranslatedMessage
+
 from .query import ParsedQuery
 from .schema import SearchDoc
 
 
-class SearchError(Exception):
+class SearchError(TranslatedMessage, Exception):
     """The engine failed; ``message`` can be shown as is (in the request's language)."""
 
     def __init__(self, message: Any = None) -> None:
         message = message or _l("La recherche est momentanément indisponible.")
         super().__init__(message)
-        #: a ``str`` or a lazy translation, turned into text when ``message`` is read
         self.lazy_message = message
-
-    @property
-    def message(self) -> str:
-        return str(self.lazy_message)
 
 
 class IndexBusy(SearchError):

@@ -24,20 +24,25 @@ from __future__ import annotations
 from typing import Any
 
 
-class CercleError(Exception):
+class TranslatedMessage:
+    """``message``: the text for the person, in the current locale, from ``lazy_message``
+    (a ``str`` or a ``LazyString``, translated each time it is read)."""
+
+    lazy_message: Any
+
+    @property
+    def message(self) -> str:
+        return str(self.lazy_message)
+
+
+class CercleError(TranslatedMessage, Exception):
     status = 400
     code = "error"
 
     def __init__(self, message: Any, *, field: str | None = None) -> None:
         super().__init__(message)
-        #: a ``str`` or a ``LazyString``; translated each time ``message`` is read
         self.lazy_message = message
         self.field = field
-
-    @property
-    def message(self) -> str:
-        """The text for the person, in the current locale."""
-        return str(self.lazy_message)
 
 
 class NotFound(CercleError):

@@ -25,6 +25,7 @@ from .slugs import slugify
 from .spaces import clean_title, in_id_range, one_line
 
 MARKDOWN_MAX = 500_000
+PAGE_NOT_FOUND = _l("Cette page n'existe pas ou a été supprimée.")
 MESSAGE_MAX = 300
 
 
@@ -189,7 +190,7 @@ def create_page(
 def get_page(user: User | None, page_id: int, action: Action = Action.READ) -> Page:
     page = db.session.get(Page, page_id) if in_id_range(page_id) else None
     if page is None or page.is_deleted:
-        raise NotFound(_l("Cette page n'existe pas ou a été supprimée."))
+        raise NotFound(PAGE_NOT_FOUND)
     require(user, page.space, action)
     return page
 
@@ -197,7 +198,7 @@ def get_page(user: User | None, page_id: int, action: Action = Action.READ) -> P
 def find_by_slug(space: Space, slug: str) -> tuple[Page, bool]:
     """The live page at ``slug``, and whether it was found under an old (aliased) slug."""
     if "\x00" in slug:
-        raise NotFound(_l("Cette page n'existe pas ou a été supprimée."))
+        raise NotFound(PAGE_NOT_FOUND)
     page = db.session.scalar(
         select(Page).where(Page.space_id == space.id, Page.slug == slug, Page.deleted_at.is_(None))
     )
@@ -209,7 +210,7 @@ def find_by_slug(space: Space, slug: str) -> tuple[Page, bool]:
         .where(PageAlias.space_id == space.id, PageAlias.slug == slug, Page.deleted_at.is_(None))
     )
     if page is None:
-        raise NotFound(_l("Cette page n'existe pas ou a été supprimée."))
+        raise NotFound(PAGE_NOT_FOUND)
     return page, True
 
 

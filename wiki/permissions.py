@@ -24,6 +24,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     "reader": frozenset({Action.READ}),
 }
 WRITE_ACTIONS = frozenset({Action.EDIT, Action.MANAGE})
+SPACE_NOT_FOUND = _l("Cet espace n'existe pas ou vous n'y avez pas accès.")
 ARCHIVED_MESSAGE = _l("Cet espace est archivé : il se consulte mais ne se modifie plus.")
 
 
@@ -69,7 +70,7 @@ def require(
     if not _signed_in(user):
         raise AuthenticationRequired(_l("Connectez-vous pour accéder à cet espace."))
     if not allowed(user, space, Action.READ):
-        raise NotFound(_l("Cet espace n'existe pas ou vous n'y avez pas accès."))
+        raise NotFound(SPACE_NOT_FOUND)
     if writing and space.is_archived:
         raise ArchivedSpace(ARCHIVED_MESSAGE)
     raise PermissionDenied(_l("Votre rôle dans cet espace ne permet pas cette action."))

@@ -30,6 +30,7 @@ TAG_MAX = 40
 TAGS_MAX = 10
 URL_MAX = 2000
 KINDS = ("file", "image", "link")
+RESOURCE_NOT_FOUND = _l("Cette ressource n'existe pas ou vous n'y avez pas accès.")
 _URL_FORBIDDEN = re.compile(r"[\s\x00-\x1f\x7f]")
 
 
@@ -222,7 +223,7 @@ def delete_resource(user: User, resource: Resource, upload_dir: Path) -> None:
     """Remove the row, then the file (a failed commit must not lose the file)."""
     space = db.session.get(Space, resource.space_id)
     if space is None:
-        raise NotFound(_l("Cette ressource n'existe pas ou vous n'y avez pas accès."))
+        raise NotFound(RESOURCE_NOT_FOUND)
     own = user is not None and resource.author_id == getattr(user, "id", None)
     require(user, space, Action.EDIT if own else Action.MANAGE)
     path = file_path(resource, upload_dir) if resource.kind == "file" else None
@@ -279,7 +280,7 @@ def get_resource(user: User | None, resource_id: int) -> Resource:
     resource = db.session.get(Resource, resource_id)
     space = db.session.get(Space, resource.space_id) if resource is not None else None
     if resource is None or space is None or not allowed(user, space, Action.READ):
-        raise NotFound(_l("Cette ressource n'existe pas ou vous n'y avez pas accès."))
+        raise NotFound(RESOURCE_NOT_FOUND)
     return resource
 
 

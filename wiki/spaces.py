@@ -12,7 +12,7 @@ from . import events
 from .db import db
 from .errors import NotFound, PermissionDenied, ValidationError
 from .models import ROLES, SLUG_MAX, TITLE_MAX, VISIBILITIES, Membership, Space, User
-from .permissions import Action, can_create_space, require
+from .permissions import SPACE_NOT_FOUND, Action, can_create_space, require
 from .slugs import slugify
 
 DESCRIPTION_MAX = 5000
@@ -130,7 +130,7 @@ def find_space(ref: str | int) -> Space:
             query = select(Space).where(or_(Space.id == int(ref_text), Space.slug == ref_text))
         space = db.session.scalar(query)
     if space is None:
-        raise NotFound(_l("Cet espace n'existe pas ou vous n'y avez pas accès."))
+        raise NotFound(SPACE_NOT_FOUND)
     return space
 
 

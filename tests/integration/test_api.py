@@ -22,12 +22,6 @@ PERSONAS = ("admin", "facilitator", "participant", "reader", "outsider")
 
 
 @pytest.fixture
-def app_config(app_config) -> dict:
-    # Index synchronously: a background indexer thread would outlive the test's database.
-    return {**app_config, "SEARCH_ASYNC": False}
-
-
-@pytest.fixture
 def tokens(personas) -> dict[str, str]:
     return {name: accounts.create_token(getattr(personas, name)) for name in PERSONAS}
 

@@ -21,12 +21,6 @@ INVALID_JSON = "Le corps de la requête doit être un objet JSON valide."
 
 
 @pytest.fixture
-def app_config(app_config) -> dict:
-    # Index synchronously: a background indexer thread would outlive the test's database.
-    return {**app_config, "SEARCH_ASYNC": False}
-
-
-@pytest.fixture
 def token(personas) -> str:
     return accounts.create_token(personas.facilitator)
 

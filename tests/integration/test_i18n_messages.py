@@ -18,11 +18,6 @@ UNDER_ITSELF_EN = "A page cannot be placed under itself or under one of its subp
 
 
 @pytest.fixture
-def app_config(app_config) -> dict:
-    return {**app_config, "SEARCH_ASYNC": False}
-
-
-@pytest.fixture
 def family(personas):
     parent = pages.create_page(personas.facilitator, personas.space, "Parent")
     child = pages.create_page(personas.facilitator, personas.space, "Enfant", parent_id=parent.id)

@@ -28,13 +28,6 @@ NEW = f"{BASE}/ajouter"
 STORED = re.compile(r"^[0-9a-f]{32}\.[a-z0-9]{2,5}$")
 
 
-@pytest.fixture
-def app_config(app_config) -> dict:
-    # Index in the calling thread: a background indexer still holding a database
-    # connection when the test's engine is disposed leaks it into a later test.
-    return {**app_config, "SEARCH_ASYNC": False}
-
-
 def upload(client, name: str, data: bytes, **fields):
     form = {"type": "fichier", "file": (io.BytesIO(data), name), **fields}
     return client.post(NEW, data=form, content_type="multipart/form-data")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from .. import navigation, pages, revisions, spaces
@@ -237,5 +236,5 @@ def recent_atom(space_ref: str):
 def by_id(space_ref: str, page_id: int):
     page = pages.get_page(current_user, page_id)
     if str(page.space_id) != space_ref and page.space.slug != space_ref:
-        raise NotFound(_l("Cette page n'existe pas ou a été supprimée."))
+        raise NotFound(pages.PAGE_NOT_FOUND)
     return redirect(_page_url(page))

@@ -130,7 +130,7 @@ def _too_large(_error: RequestEntityTooLarge):
 def _resource_in(space: Space, resource_id: int):
     resource = resources.get_resource(current_user, resource_id)
     if resource.space_id != space.id:
-        raise NotFound(_("Cette ressource n'existe pas ou vous n'y avez pas accès."))
+        raise NotFound(resources.RESOURCE_NOT_FOUND)
     return resource
 
 

@@ -123,6 +123,7 @@ function replaceText (ytext, next) {
 }
 
 function mountEditor (root) {
+  const labels = labelsOf(root)
   const fallback = document.getElementById(root.dataset.fallbackId)
   // Text typed in the plain field before this script ran is kept: it becomes the page's text
   // once the live document is here (the server's and this browser's), as one change. Only
@@ -191,7 +192,7 @@ function mountEditor (root) {
     }
     const { resourcesUrl, pagesUrl } = root.dataset
     const picker = root.querySelector('[data-live-picker]')
-    const options = { resourcesUrl, pagesUrl, picker, labels: labelsOf(root) }
+    const options = { resourcesUrl, pagesUrl, picker, labels }
     Promise.resolve(runAction(view, button.dataset.action, options)).then(() => view.focus())
   })
   livePreview(root, ytext, root.querySelector('[data-live-preview]'))

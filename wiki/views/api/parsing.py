@@ -17,6 +17,7 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 
 from ...errors import CercleError, NotFound, PayloadTooLarge, ValidationError
+from ...permissions import SPACE_NOT_FOUND
 
 #: Ids are 32-bit integer columns in PostgreSQL; anything larger cannot exist.
 ID_MAX = 2**31 - 1
@@ -176,7 +177,7 @@ def checked_id(value: int) -> int:
 def checked_space_ref(ref: str) -> str:
     """A space id or slug from the path, refused early when no space could match it."""
     if not _SPACE_REF.fullmatch(ref) or (ref.isdigit() and int(ref) > ID_MAX):
-        raise NotFound(_l("Cet espace n'existe pas ou vous n'y avez pas accès."))
+        raise NotFound(SPACE_NOT_FOUND)
     return ref
 
 
