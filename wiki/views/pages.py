@@ -12,6 +12,7 @@ from ..errors import CercleError, NotFound, ValidationError
 from ..page_html import render_page, render_text, tree_html
 from ..permissions import Action, allowed
 from .forms import form_error, optional_int, text
+from .kind_views import view_for
 
 bp = Blueprint("pages", __name__, url_prefix="/s/<space_ref>")
 
@@ -31,6 +32,9 @@ def view(space_ref: str, slug: str):
     space, page, moved = _page(space_ref, slug)
     if moved or space_ref != space.slug:
         return redirect(_page_url(page), 301)
+    special = view_for(page)
+    if special is not None:
+        return special(space, page)
     return render_template(
         "pages/view.html",
         space=space,
