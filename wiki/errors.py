@@ -9,7 +9,9 @@ Hierarchy::
     ├── ValidationError         400  the input is wrong; ``field`` names the culprit
     │   └── PayloadTooLarge     413  a file or text over the configured limit
     ├── Conflict                409  the state changed under you (stale revision, taken slug)
-    ├── ArchivedSpace           409  the space is frozen, read-only
+    │   ├── ArchivedSpace            the space is frozen, read-only
+    │   ├── QuestionnaireClosed      not open yet, or closed: answers are refused
+    │   └── AnswersExist             the change would drop answers: confirm it first
     └── TooManyAttempts         429  slow down (login rate limit)
 
 Services raise these with a lazy translation (``flask_babel.lazy_gettext``, named
@@ -77,6 +79,14 @@ class Conflict(CercleError):
 
 class ArchivedSpace(Conflict):
     code = "archived"
+
+
+class QuestionnaireClosed(Conflict):
+    code = "questionnaire_closed"
+
+
+class AnswersExist(Conflict):
+    code = "answers_exist"
 
 
 class TooManyAttempts(CercleError):

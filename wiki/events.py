@@ -16,3 +16,5 @@ resource_saved = _signals.signal("resource-saved")
 resource_deleted = _signals.signal("resource-deleted")
 #: sender=Space
 space_saved = _signals.signal("space-saved")
+#: sender=Questionnaire — an answer was stored or replaced (committed); the live wall listens.
+answers_changed = _signals.signal("answers-changed")

@@ -286,3 +286,15 @@ class RevisionAuthor(Base):
     )
 
     user: Mapped[User] = relationship()
+
+
+# --- questionnaires (issue 9): their own module, registered on the same metadata ------------
+
+from .models_questionnaires import (  # noqa: E402, F401
+    Answer,
+    PublishedChart,
+    Question,
+    Questionnaire,
+    Response,
+    SavedModel,
+)

@@ -1,0 +1,302 @@
+"""Checking a questionnaire's definition (settings, questions, profiles) from plain data.
+
+Every value may come straight from JSON (the API) or from a form (the builder): these
+functions check types, lengths and meaning, say what is wrong in French, and return clean
+values. Nothing here writes; ``wiki.questionnaires`` stores what they return.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from .errors import ValidationError
+from .models_questionnaires import (
+    AUDIENCES,
+    HELP_MAX,
+    LABEL_MAX,
+    QUESTION_TYPES,
+    QUESTIONNAIRE_KINDS,
+    RESULTS_VISIBILITIES,
+    SECTION_MAX,
+)
+from .spaces import one_line
+
+INTRO_MAX = 50_000
+QUESTIONS_MAX = 100
+OPTIONS_MAX = 30
+OPTION_MAX = 200
+PROFILES_MAX = 10
+PROFILE_TEXT_MAX = 5000
+POINTS_MAX = 100
+SCALE_BOUNDS = (0, 10)
+SCALE_LABEL_MAX = 100
+WORDS_MAX = 3
+CHOICE_TYPES = ("single_choice", "multiple_choice", "ranking")
+PROFILE_KEY = re.compile(r"[a-z0-9_-]{1,40}")
+Keys = set[str] | frozenset[str]
+_BAD_CHARS = re.compile(r"[\x00\ud800-\udfff]")
+
+
+@dataclass
+class QuestionData:
+    """A checked question, ready to be stored (``id`` None for a new one)."""
+
+    label: str
+    type: str
+    id: int | None = None
+    section: str | None = None
+    required: bool = False
+    help: str = ""
+    options: list[str] = field(default_factory=list)
+    allow_other: bool = False
+    scale: dict[str, Any] | None = None
+    max_words: int | None = None
+    scores: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def _invalid(message: Any, name: str) -> ValidationError:
+    return ValidationError(message, field=name)
+
+
+def text(
+    value: Any, name: str, *, maximum: int, required: bool = False, lines: bool = False
+) -> str:
+    """A string of at most ``maximum`` characters (one line unless ``lines``)."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise _invalid(_l("« %(name)s » doit être un texte.", name=name), name)
+    if _BAD_CHARS.search(value):
+        raise _invalid(_l("« %(name)s » contient un caractère interdit.", name=name), name)
+    value = value.replace("\r\n", "\n").strip() if lines else one_line(value)
+    if required and not value:
+        raise _invalid(_l("« %(name)s » est obligatoire.", name=name), name)
+    if len(value) > maximum:
+        raise _invalid(_l("« %(name)s » dépasse %(max)s caractères.", name=name, max=maximum), name)
+    return value
+
+
+def flag(value: Any, name: str, default: bool = False) -> bool:
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        raise _invalid(_l("« %(name)s » doit valoir true ou false.", name=name), name)
+    return value
+
+
+def integer(value: Any, name: str, *, minimum: int, maximum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _invalid(_l("« %(name)s » doit être un nombre entier.", name=name), name)
+    if not minimum <= value <= maximum:
+        raise _invalid(
+            _l(
+                "« %(name)s » doit être compris entre %(min)s et %(max)s.",
+                name=name,
+                min=minimum,
+                max=maximum,
+            ),
+            name,
+        )
+    return value
+
+
+def choice(value: Any, name: str, allowed: tuple[str, ...], default: str) -> str:
+    if value is None:
+        return default
+    if value not in allowed:
+        raise _invalid(
+            _l("« %(name)s » doit valoir %(allowed)s.", name=name, allowed=", ".join(allowed)),
+            name,
+        )
+    return value
+
+
+def moment(value: Any, name: str) -> dt.datetime | None:
+    """An aware datetime (or ISO 8601 string with its offset) → naive UTC; None stays None."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and len(value) <= 40:
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            value = None
+    if not isinstance(value, dt.datetime) or value.tzinfo is None:
+        raise _invalid(
+            _l(
+                "« %(name)s » doit être une date et une heure avec leur fuseau "
+                "(par exemple 2026-10-05T09:00:00+02:00).",
+                name=name,
+            ),
+            name,
+        )
+    if not 1970 <= value.year <= 9998:
+        raise _invalid(_l("« %(name)s » est hors des dates possibles.", name=name), name)
+    return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def window(opens_at: Any, closes_at: Any) -> tuple[dt.datetime | None, dt.datetime | None]:
+    opens, closes = moment(opens_at, "opens_at"), moment(closes_at, "closes_at")
+    if opens and closes and closes <= opens:
+        raise _invalid(_l("La fermeture doit venir après l'ouverture."), "closes_at")
+    return opens, closes
+
+
+def settings(
+    *,
+    kind: Any = None,
+    anonymous: Any = None,
+    audience: Any = None,
+    results_visibility: Any = None,
+    opens_at: Any = None,
+    closes_at: Any = None,
+    intro: Any = None,
+) -> dict[str, Any]:
+    """Every setting of a questionnaire, checked; None takes the default."""
+    opens, closes = window(opens_at, closes_at)
+    return {
+        "kind": choice(kind, "kind", QUESTIONNAIRE_KINDS, "form"),
+        "anonymous": flag(anonymous, "anonymous"),
+        "audience": choice(audience, "audience", AUDIENCES, "members"),
+        "results_visibility": choice(
+            results_visibility, "results_visibility", RESULTS_VISIBILITIES, "everyone"
+        ),
+        "opens_at": opens,
+        "closes_at": closes,
+        "intro": text(intro, "intro", maximum=INTRO_MAX, lines=True),
+    }
+
+
+def profiles(value: Any) -> list[dict[str, str]]:
+    """Quiz profiles: ``[{"key", "title", "text"}]``, keys unique."""
+    if value is None:
+        return []
+    if not isinstance(value, list | tuple) or len(value) > PROFILES_MAX:
+        raise _invalid(
+            _l("« profiles » doit être une liste d'au plus %(max)s profils.", max=PROFILES_MAX),
+            "profiles",
+        )
+    cleaned: list[dict[str, str]] = []
+    for item in value:
+        if not isinstance(item, Mapping):
+            raise _invalid(_l("Chaque profil doit être un objet {key, title, text}."), "profiles")
+        key = item.get("key")
+        if not isinstance(key, str) or not PROFILE_KEY.fullmatch(key):
+            raise _invalid(
+                _l("La clé d'un profil s'écrit en minuscules, chiffres, - ou _."), "profiles"
+            )
+        if any(p["key"] == key for p in cleaned):
+            raise _invalid(_l("Deux profils ont la clé « %(key)s ».", key=key), "profiles")
+        cleaned.append(
+            {
+                "key": key,
+                "title": text(item.get("title"), "title", maximum=200, required=True),
+                "text": text(item.get("text"), "text", maximum=PROFILE_TEXT_MAX, lines=True),
+            }
+        )
+    return cleaned
+
+
+def _options(value: Any, qtype: str) -> list[str]:
+    if qtype not in CHOICE_TYPES:
+        return []
+    if not isinstance(value, list | tuple) or not 2 <= len(value) <= OPTIONS_MAX:
+        raise _invalid(
+            _l(
+                "Une question à choix propose entre 2 et %(max)s options.",
+                max=OPTIONS_MAX,
+            ),
+            "options",
+        )
+    options = [text(option, "options", maximum=OPTION_MAX, required=True) for option in value]
+    if len(set(options)) != len(options):
+        raise _invalid(_l("Deux options portent le même texte."), "options")
+    return options
+
+
+def _scale(value: Any) -> dict[str, Any]:
+    value = value if isinstance(value, Mapping) else {}
+    low, high = SCALE_BOUNDS
+    minimum = integer(value.get("min", 1), "scale.min", minimum=low, maximum=high)
+    maximum = integer(value.get("max", 5), "scale.max", minimum=low, maximum=high)
+    if maximum <= minimum:
+        raise _invalid(_l("Le haut de l'échelle doit dépasser le bas."), "scale.max")
+    return {
+        "min": minimum,
+        "max": maximum,
+        "min_label": text(value.get("min_label"), "scale.min_label", maximum=SCALE_LABEL_MAX),
+        "max_label": text(value.get("max_label"), "scale.max_label", maximum=SCALE_LABEL_MAX),
+    }
+
+
+def _scores(value: Any, options: list[str], profile_keys: Keys) -> dict[str, dict[str, int]]:
+    """Quiz points: ``{option: {profile_key: points}}``, for existing options and profiles."""
+    if not value:
+        return {}
+    if not isinstance(value, Mapping):
+        raise _invalid(_l("« scores » doit associer des options à des points."), "scores")
+    cleaned: dict[str, dict[str, int]] = {}
+    for option, points in value.items():
+        if option not in options or not isinstance(points, Mapping):
+            raise _invalid(
+                _l("« scores » nomme une option qui n'existe pas : %(option)s.", option=option),
+                "scores",
+            )
+        for key, amount in points.items():
+            if key not in profile_keys:
+                raise _invalid(
+                    _l("« scores » nomme un profil qui n'existe pas : %(key)s.", key=key), "scores"
+                )
+            integer(amount, "scores", minimum=-POINTS_MAX, maximum=POINTS_MAX)
+        cleaned[option] = {key: int(amount) for key, amount in points.items() if amount}
+    return cleaned
+
+
+def question(data: Any, profile_keys: Keys = frozenset()) -> QuestionData:
+    """One question from ``{label, type, required, help, options, …}``."""
+    if not isinstance(data, Mapping):
+        raise _invalid(_l("Chaque question doit être un objet {label, type, …}."), "questions")
+    qtype = data.get("type")
+    if qtype not in QUESTION_TYPES:
+        raise _invalid(
+            _l(
+                "Type de question inconnu ; types possibles : %(types)s.",
+                types=", ".join(QUESTION_TYPES),
+            ),
+            "type",
+        )
+    options = _options(data.get("options"), qtype)
+    raw_id = data.get("id")
+    return QuestionData(
+        id=raw_id if isinstance(raw_id, int) and not isinstance(raw_id, bool) else None,
+        label=text(data.get("label"), "label", maximum=LABEL_MAX, required=True),
+        type=qtype,
+        section=text(data.get("section"), "section", maximum=SECTION_MAX) or None,
+        required=flag(data.get("required"), "required"),
+        help=text(data.get("help"), "help", maximum=HELP_MAX, lines=True),
+        options=options,
+        allow_other=qtype in CHOICE_TYPES[:2] and flag(data.get("allow_other"), "allow_other"),
+        scale=_scale(data.get("scale")) if qtype == "scale" else None,
+        max_words=(
+            integer(data.get("max_words", WORDS_MAX), "max_words", minimum=1, maximum=WORDS_MAX)
+            if qtype == "words"
+            else None
+        ),
+        scores=_scores(data.get("scores"), options, profile_keys),
+    )
+
+
+def questions(value: Any, profile_keys: Keys = frozenset()) -> list[QuestionData]:
+    if value is None:
+        return []
+    if not isinstance(value, list | tuple) or len(value) > QUESTIONS_MAX:
+        raise _invalid(
+            _l("« questions » doit être une liste d'au plus %(max)s questions.", max=QUESTIONS_MAX),
+            "questions",
+        )
+    return [question(item, profile_keys) for item in value]
