@@ -65,6 +65,7 @@ class Collab:
 
     def start(self) -> None:
         """Start the flusher and the housekeeper once (lazily: importing does nothing)."""
+        self.housekeeper.catch_up()
         if self._started:
             return
         with self._lock:
@@ -137,7 +138,9 @@ def init_app(app: Flask) -> Collab:
             collab.start()
         return changed
 
-    live.register(app, apply_text, hub.live_text)
+    live.register(app, apply_text, hub.live_text, hub.take_authors)
+    # the first request of a process waits for pages a crash left behind their live text
+    app.before_request(collab.housekeeper.catch_up)
     app.extensions[EXTENSION_KEY] = collab
     return collab
 

@@ -1,12 +1,17 @@
 """Socket.IO handlers of ``/collab``: authenticate on connect, join/leave, relay ``yjs``.
 
-Thin: parse → one hub call. Domain errors become an ``error`` event ``{code, message}`` (and
-the ack of the call, when the client asked for one) in ``_mapped_errors``, the one place.
+Thin: parse → one hub call. Every event answers: ``{"ok": True, …}`` or, from
+``_mapped_errors`` (the one place), an ``error`` event ``{code, message}`` and the ack
+``{"ok": False, "error": {code, message}}``. That place also refuses a call whose arguments
+do not fit the handler (any arity, before the handler runs) and turns an unexpected exception
+into ``internal`` (logged with its traceback): a client can never make a handler raise into
+Socket.IO. An event with no handler is refused the same way (``trigger_event``).
 """
 
 from __future__ import annotations
 
 import functools
+import inspect
 import logging
 import socket
 import time
@@ -29,19 +34,46 @@ from .hub import Access, CollabHub, check_write, room_name
 log = logging.getLogger(__name__)
 
 
+class UnexpectedMessage(ValidationError):
+    code = "unexpected"
+
+
+class InternalError(CercleError):
+    status = 500
+    code = "internal"
+
+
+def _refusal(error: CercleError) -> dict[str, Any]:
+    db.session.rollback()
+    payload = {"code": error.code, "message": error.message}
+    log.info("Refusé à %s : %s", request.sid, error.code)
+    emit("error", payload)
+    return {"ok": False, "error": payload}
+
+
 def _mapped_errors(handler: Callable[..., Any]) -> Callable[..., Any]:
+    signature = inspect.signature(handler)
+
     @functools.wraps(handler)
     def wrapper(self: CollabNamespace, *args: Any) -> Any:
         try:
+            signature.bind(self, *args)
+        except TypeError:
+            return _refusal(UnexpectedMessage(_l("Message inattendu pour cet événement.")))
+        try:
             return handler(self, *args)
         except CercleError as error:
-            db.session.rollback()
-            payload = {"code": error.code, "message": error.message}
-            log.info("Refusé à %s : %s", request.sid, error.code)
-            emit("error", payload)
-            return {"ok": False, "error": payload}
+            return _refusal(error)
+        except Exception:
+            log.exception("Erreur en traitant %s de %s", handler.__name__, request.sid)
+            return _refusal(InternalError(_l("Erreur du serveur : message ignoré.")))
 
     return wrapper
+
+
+@_mapped_errors
+def _unknown_event(_namespace: CollabNamespace, *_args: Any) -> dict[str, Any]:
+    raise UnexpectedMessage(_l("Événement inconnu."))
 
 
 def _page_id(value: Any) -> int:
@@ -82,6 +114,13 @@ class CollabNamespace(Namespace):
         self.hub = hub
         self._started = on_connect
 
+    def trigger_event(self, event: str, *args: Any) -> Any:
+        if not hasattr(self, f"on_{event or ''}"):  # unknown: answered, not silently dropped
+            return self.socketio._handle_event(
+                functools.partial(_unknown_event, self), event, self.namespace, *args
+            )
+        return super().trigger_event(event, *args)
+
     def on_connect(self, auth: Any = None) -> None:
         user = _user(auth)
         if user is None:
@@ -113,9 +152,11 @@ class CollabNamespace(Namespace):
         return {"ok": True}
 
     @_mapped_errors
-    def on_yjs(self, page_id: Any, data: Any = None) -> None:
+    def on_yjs(self, page_id: Any, data: Any = None) -> dict[str, Any]:
+        """Answered once the update is stored (``CollabHub.receive``)."""
         page_id = _page_id(page_id)
         if not isinstance(data, bytes | bytearray):
             raise ValidationError(_l("Message Yjs binaire attendu."))
         user_id = self.hub.client(request.sid).user_id
         self.hub.receive(request.sid, page_id, bytes(data), lambda: _recheck(user_id, page_id))
+        return {"ok": True}

@@ -13,12 +13,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from pycrdt import Awareness, Doc, Text
+from pycrdt import Doc, Text
 
+from wiki.kinds import CONTENT, SharedType
+from wiki.pages import MARKDOWN_MAX
+
+from .presence import Presence
 from .protocol import ProtocolError
 from .store import UpdateStore
+from .validation import Schema, too_long
 
-ROOT = "content"
+ROOT = CONTENT
 #: The seed of a document built from stored Markdown always has this Yjs client id, so the
 #: same text seeded twice (two processes, or a retry) is the same Yjs items, never a copy.
 SEED_CLIENT_ID = 1
@@ -53,18 +58,28 @@ def text_edit(old: str, new: str) -> tuple[int, int, str] | None:
 
 
 @dataclass
+class Batch:
+    """Updates taken from a room to be stored together; ``seq`` is the last one's number."""
+
+    pending: list[tuple[str | None, bytes]]
+    seq: int
+
+
+@dataclass
 class Room:
+    """A page's live document. Owns its fields: every change goes through a method, under
+    ``lock``; ``flush_lock`` orders batches (taken, stored, broadcast) one at a time."""
+
     page_id: int
     doc: Doc
+    schema: Schema = field(default_factory=lambda: Schema({ROOT: SharedType.TEXT}))
+    max_chars: int = MARKDOWN_MAX
     last_row_id: int = 0
     #: the highest update-log row folded into ``doc`` by a load (other processes' rows too)
     seen_row_id: int = 0
     lock: threading.RLock = field(default_factory=threading.RLock)
     flush_lock: threading.Lock = field(default_factory=threading.Lock)
-    #: sid → awareness client ids that socket announced
-    sids: dict[str, set[int]] = field(default_factory=dict)
     pending: list[tuple[str | None, bytes]] = field(default_factory=list)
-    pending_awareness: set[int] = field(default_factory=set)
     #: users who typed since the last revision
     authors: set[int] = field(default_factory=set)
     changed_at: float = 0.0
@@ -72,11 +87,17 @@ class Room:
     snapshotted: bool = True
     rows_since_compact: int = 0
     empty_since: float | None = field(default_factory=time.monotonic)
+    #: numbers of the updates queued and of the last one stored (acknowledgements wait on it)
+    queued_seq: int = 0
+    stored_seq: int = 0
+    closed: bool = False
+    #: an upper bound of the text's length in characters (None: not counted yet)
+    _chars: int | None = None
+    _stored: threading.Condition = field(default_factory=threading.Condition)
 
     def __post_init__(self) -> None:
         self.text = self.doc.get(ROOT, type=Text)
-        self.awareness = Awareness(self.doc)
-        self.awareness.set_local_state(None)  # the server is not a peer
+        self.presence = Presence(self.doc)
 
     def content(self) -> str:
         with self.lock:
@@ -88,15 +109,62 @@ class Room:
         self.changed_at = time.monotonic()
         self.written_back = self.snapshotted = False
 
-    def apply_update(self, sid: str | None, update: bytes, user_id: int | None) -> None:
-        """Apply a peer's update and queue it for storage and broadcast."""
+    def _queue(self, sid: str | None, update: bytes) -> int:
+        self.pending.append((sid, update))
+        self.queued_seq += 1
+        return self.queued_seq
+
+    # --- people ------------------------------------------------------------------------------
+
+    def enter(self, sid: str) -> None:
         with self.lock:
+            self.presence.enter(sid)
+            self.empty_since = None
+
+    def leave(self, sid: str) -> None:
+        with self.lock:
+            if self.presence.leave(sid) and self.empty_since is None:
+                self.empty_since = time.monotonic()
+
+    def occupied(self) -> bool:
+        return self.presence.count() > 0
+
+    # --- the document ------------------------------------------------------------------------
+
+    def apply_update(self, sid: str | None, update: bytes, user_id: int | None) -> int:
+        """Check a peer's update (``collab.validation``), apply it and queue it for storage
+        and broadcast; returns its number (``wait_stored``). Refused: nothing changed."""
+        with self.lock:
+            summary = self.schema.check(update)
+            self._check_size(update, summary.inserted_chars)
             try:
                 self.doc.apply_update(update)
             except ValueError as error:
                 raise ProtocolError(_l("Mise à jour Yjs illisible : elle est ignorée.")) from error
-            self.pending.append((sid, update))
+            if self._chars is not None:
+                self._chars += summary.inserted_chars
+            seq = self._queue(sid, update)
             self._mark_changed(user_id)
+            return seq
+
+    def _check_size(self, update: bytes, inserted: int) -> None:
+        """The text may not grow over ``max_chars``: the running bound (every insert added,
+        no delete subtracted) when it is enough, else the exact count on a scratch copy."""
+        if not inserted:
+            return
+        if self._chars is None or self._chars + inserted > self.max_chars:
+            self._chars = len(str(self.text))  # exact again, deletions included
+        if self._chars + inserted <= self.max_chars:
+            return
+        scratch = Doc()
+        scratch.apply_update(self.doc.get_update())
+        try:
+            scratch.apply_update(update)
+        except ValueError as error:
+            raise ProtocolError(_l("Mise à jour Yjs illisible : elle est ignorée.")) from error
+        after = len(str(scratch.get(ROOT, type=Text)))
+        if after > self.max_chars and after > self._chars:
+            raise too_long(self.max_chars)
 
     def apply_remote(self, update: bytes, authors: Iterable[int]) -> None:
         """Another process's update, already stored and sent to every client: the document
@@ -105,6 +173,7 @@ class Room:
         with self.lock:
             self.doc.apply_update(update)
             self.authors.update(authors)
+            self._chars = None
 
     def fold(self, updates: list[bytes], last_id: int) -> None:
         """Apply stored rows (applying what the document already has is a no-op)."""
@@ -112,6 +181,7 @@ class Room:
             for update in updates:
                 self.doc.apply_update(update)
             self.seen_row_id = max(self.seen_row_id, last_id)
+            self._chars = None
 
     def merge_rows(self, rows: list[bytes]) -> bytes:
         """``store.compact``'s merger: fold the rows being replaced, return the whole state."""
@@ -136,18 +206,89 @@ class Room:
                         self.text.insert(start, inserted)
             finally:
                 self.doc.unobserve(subscription)
-            self.pending.extend((None, u) for u in captured)
+            for update in captured:
+                self._queue(None, update)
+            self._chars = None
             self._mark_changed(user_id)
         return True
 
-    def take_pending(self) -> tuple[list[tuple[str | None, bytes]], set[int]]:
+    # --- storage: batches and acknowledgements -----------------------------------------------
+
+    def take_pending(self) -> Batch:
         with self.lock:
-            pending, self.pending = self.pending, []
-            aware, self.pending_awareness = self.pending_awareness, set()
-        return pending, aware
+            batch = Batch(self.pending, self.queued_seq)
+            self.pending = []
+        return batch
+
+    def requeue(self, batch: Batch) -> None:
+        """A batch that could not be stored goes back in front, in its order."""
+        with self.lock:
+            self.pending[:0] = batch.pending
+
+    def stored(self, batch: Batch, row_id: int) -> None:
+        """The batch is committed: wake the acknowledgements waiting for it."""
+        with self.lock:
+            self.last_row_id = max(self.last_row_id, row_id)
+            self.rows_since_compact += len(batch.pending)
+        with self._stored:
+            self.stored_seq = max(self.stored_seq, batch.seq)
+            self._stored.notify_all()
+
+    def wait_stored(self, seq: int, timeout: float) -> bool:
+        """True once update ``seq`` is in the update log; False on timeout or shutdown."""
+        with self._stored:
+            return (
+                self._stored.wait_for(lambda: self.stored_seq >= seq or self.closed, timeout)
+                and self.stored_seq >= seq
+            )
+
+    def close(self) -> None:
+        """The process stops: acknowledgements still waiting are answered (not stored)."""
+        with self._stored:
+            self.closed = True
+            self._stored.notify_all()
+
+    # --- housekeeping ------------------------------------------------------------------------
+
+    def take_writeback(self) -> tuple[str, int]:
+        """The text to write into the page and the last stored row it includes."""
+        with self.lock:
+            self.written_back = True
+            return str(self.text), self.last_row_id
+
+    def writeback_failed(self) -> None:
+        with self.lock:
+            self.written_back = False
+
+    def take_snapshot(self) -> tuple[str, list[int], int]:
+        """Text, typists since the last revision (forgotten here) and the last stored row."""
+        with self.lock:
+            self.snapshotted = self.written_back = True
+            authors = sorted(self.authors)
+            self.authors.clear()
+            return str(self.text), authors, self.last_row_id
+
+    def snapshot_failed(self, authors: Iterable[int]) -> None:
+        with self.lock:
+            self.authors.update(authors)
+            self.snapshotted = self.written_back = False
+
+    def take_authors(self) -> list[int]:
+        """Typists since the last revision, for a revision someone else is taking (a save)."""
+        with self.lock:
+            authors = sorted(self.authors)
+            self.authors.clear()
+            return authors
+
+    def compacted(self, row_id: int) -> None:
+        with self.lock:
+            self.last_row_id = max(self.last_row_id, row_id)
+            self.rows_since_compact = 1
 
 
-def load_room(page_id: int, markdown: str, store: UpdateStore) -> Room:
+def load_room(
+    page_id: int, markdown: str, store: UpdateStore, schema: Schema | None = None
+) -> Room:
     """The room of a page, from its update log; the first time, seeded from its Markdown."""
     updates, last_id = store.load(page_id)
     if not updates and markdown:
@@ -158,6 +299,8 @@ def load_room(page_id: int, markdown: str, store: UpdateStore) -> Room:
         for update in updates:
             doc.apply_update(update)
     room = Room(page_id=page_id, doc=doc, last_row_id=last_id, seen_row_id=last_id)
+    if schema is not None:
+        room.schema = schema
     room.rows_since_compact = len(updates)
     return room
 

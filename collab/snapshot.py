@@ -6,20 +6,26 @@
   the last person leaves, credited to everyone who typed since the previous one.
 - The update log is compacted into one row every ``COLLAB_COMPACT_EVERY`` updates and when
   a room is released, ``COLLAB_RELEASE_SECONDS`` after its last client left.
+- Catching up after a crash (``catch_up``, once per process, before its first request or
+  connection is answered): every write-back records the last log row it includes
+  (``collab_writebacks``); a page whose log has rows above that mark lost its last write-back,
+  so its log is replayed once and its text written back. Page views never replay the log.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 
 from flask import Flask
+from pycrdt import Doc, Text
 
 from wiki import pages
 from wiki.db import db
 
 from .hub import CollabHub
-from .rooms import Room
+from .rooms import ROOT, Room
 
 log = logging.getLogger(__name__)
 PERIOD_S = 0.2
@@ -33,6 +39,31 @@ class Housekeeper:
         self.app = app
         self.hub = hub
         self._last_writeback: dict[int, float] = {}
+        self._caught_up = False
+        self._catch_up_lock = threading.Lock()
+
+    def catch_up(self) -> None:
+        """Write back the pages whose update log is ahead of their text (once; the callers
+        wait for it, so nobody reads a stale page after a restart)."""
+        if self._caught_up:
+            return
+        with self._catch_up_lock:
+            if self._caught_up:
+                return
+            store = self.hub.store
+            with self.app.app_context():
+                for page_id, _last in store.behind():
+                    if self.hub.registry.get(page_id) is not None:
+                        continue  # open here: its room writes it back
+                    updates, last_id = store.load(page_id)
+                    doc = Doc()
+                    with doc.transaction():
+                        for update in updates:
+                            doc.apply_update(update)
+                    pages.set_live_text(page_id, str(doc.get(ROOT, type=Text)))
+                    store.written_back(page_id, last_id)
+                    log.info("Page %s : texte rattrapé sur le journal (ligne %s)", page_id, last_id)
+            self._caught_up = True
 
     def run(self) -> None:
         while not self.hub.stopped.wait(PERIOD_S):
@@ -54,7 +85,7 @@ class Housekeeper:
         due = force or idle >= s.writeback_s / 2 or now - last >= s.writeback_s
         if not room.written_back and due:
             self.write_back(room, now)
-        left = not room.sids and room.empty_since is not None
+        left = not room.occupied() and room.empty_since is not None
         empty = left and now - (room.empty_since or now) >= LEAVE_GRACE_S
         if not room.snapshotted and (force or empty or idle >= s.snapshot_idle_s):
             self.snapshot(room)
@@ -65,30 +96,26 @@ class Housekeeper:
 
     def write_back(self, room: Room, now: float) -> None:
         self.hub.flush(room)
-        with room.lock:
-            text, room.written_back = room.content(), True
+        text, row_id = room.take_writeback()
         self._last_writeback[room.page_id] = now
         try:
             pages.set_live_text(room.page_id, text)
         except Exception:
             db.session.rollback()
-            room.written_back = False
+            room.writeback_failed()
             raise
+        self.hub.store.written_back(room.page_id, row_id)
 
     def snapshot(self, room: Room) -> None:
         self.hub.flush(room)
-        with room.lock:
-            text, authors = room.content(), sorted(room.authors)
-            room.snapshotted, room.written_back = True, True
-            room.authors.clear()
+        text, authors, row_id = room.take_snapshot()
         try:
             revision = pages.save_live_revision(room.page_id, text, authors)
         except Exception:
             db.session.rollback()
-            with room.lock:
-                room.authors.update(authors)
-                room.snapshotted = room.written_back = False
+            room.snapshot_failed(authors)
             raise
+        self.hub.store.written_back(room.page_id, row_id)
         if revision is not None:
             log.info("Page %s : version %s", room.page_id, revision.number)
 
@@ -96,14 +123,12 @@ class Housekeeper:
         with room.flush_lock:
             if room.pending:
                 return  # the next tick compacts, after the flusher stored them
-            up_to = room.last_row_id
-            new_id = self.hub.store.compact(room.page_id, up_to, room.merge_rows)
-            room.last_row_id = max(room.last_row_id, new_id)
-            room.rows_since_compact = 1
+            new_id = self.hub.store.compact(room.page_id, room.last_row_id, room.merge_rows)
+            room.compacted(new_id)
 
     def release(self, room: Room) -> None:
         with room.lock:
-            if room.sids:
+            if room.occupied():
                 return
             self.hub.registry.remove(room)
         self.hub.flush(room)

@@ -10,11 +10,11 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from wiki.models import CollabSeed, CollabUpdate
+from wiki.models import CollabSeed, CollabUpdate, CollabWriteback
 
 #: ``merge(rows) -> state``: folds the stored rows into the live document, returns its state.
 Merger = Callable[[list[bytes]], bytes]
@@ -41,6 +41,14 @@ class UpdateStore(Protocol):
         ...
 
     def has_updates(self, page_id: int) -> bool: ...
+
+    def written_back(self, page_id: int, row_id: int) -> None:
+        """``Page.markdown`` holds the log up to ``row_id`` (the marker only moves forward)."""
+        ...
+
+    def behind(self) -> list[tuple[int, int]]:
+        """(page id, last row id) of the pages whose log has rows above their marker."""
+        ...
 
 
 class SqlUpdateStore:
@@ -101,6 +109,32 @@ class SqlUpdateStore:
             )
         return bool(count)
 
+    def written_back(self, page_id: int, row_id: int) -> None:
+        if row_id <= 0:
+            return
+        try:
+            with self._session() as session, session.begin():
+                moved = session.execute(
+                    update(CollabWriteback)
+                    .where(CollabWriteback.page_id == page_id, CollabWriteback.row_id < row_id)
+                    .values(row_id=row_id)
+                ).rowcount
+                if not moved and session.get(CollabWriteback, page_id) is None:
+                    session.add(CollabWriteback(page_id=page_id, row_id=row_id))
+        except IntegrityError:
+            pass  # another process wrote the first marker at the same moment: the next one moves it
+
+    def behind(self) -> list[tuple[int, int]]:
+        last = func.max(CollabUpdate.id)
+        query = (
+            select(CollabUpdate.page_id, last)
+            .outerjoin(CollabWriteback, CollabWriteback.page_id == CollabUpdate.page_id)
+            .group_by(CollabUpdate.page_id, CollabWriteback.row_id)
+            .having(last > func.coalesce(CollabWriteback.row_id, 0))
+        )
+        with self._session() as session:
+            return [(page_id, row_id) for page_id, row_id in session.execute(query)]
+
 
 class MemoryUpdateStore:
     """Same contract, in a dict: for unit tests."""
@@ -108,6 +142,7 @@ class MemoryUpdateStore:
     def __init__(self) -> None:
         self.rows: dict[int, list[tuple[int, bytes]]] = {}
         self.seeded: set[int] = set()
+        self.markers: dict[int, int] = {}
         self._next = 1
         self._lock = threading.Lock()
 
@@ -143,3 +178,15 @@ class MemoryUpdateStore:
     def has_updates(self, page_id: int) -> bool:
         with self._lock:
             return bool(self.rows.get(page_id))
+
+    def written_back(self, page_id: int, row_id: int) -> None:
+        with self._lock:
+            self.markers[page_id] = max(self.markers.get(page_id, 0), row_id)
+
+    def behind(self) -> list[tuple[int, int]]:
+        with self._lock:
+            return [
+                (page_id, rows[-1][0])
+                for page_id, rows in self.rows.items()
+                if rows and rows[-1][0] > self.markers.get(page_id, 0)
+            ]

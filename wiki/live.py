@@ -19,14 +19,25 @@ if TYPE_CHECKING:
 TextApplier = Callable[["Page", str, "User | None"], bool]
 #: ``page -> text``: the live document's text now; None when it is not open in this process.
 TextReader = Callable[["Page"], "str | None"]
+#: ``page -> user ids``: who typed in the live document since its last revision (forgotten
+#: there: the revision being taken credits them).
+AuthorTaker = Callable[["Page"], list[int]]
 EXTENSION_KEY = "cercle.live"
 READER_KEY = "cercle.live.reader"
+AUTHORS_KEY = "cercle.live.authors"
 
 
-def register(app: Flask, applier: TextApplier, reader: TextReader | None = None) -> None:
+def register(
+    app: Flask,
+    applier: TextApplier,
+    reader: TextReader | None = None,
+    authors: AuthorTaker | None = None,
+) -> None:
     app.extensions[EXTENSION_KEY] = applier
     if reader is not None:
         app.extensions[READER_KEY] = reader
+    if authors is not None:
+        app.extensions[AUTHORS_KEY] = authors
 
 
 def current_text(page: Page) -> str | None:
@@ -43,3 +54,12 @@ def apply_text(page: Page, markdown: str, user: User | None) -> bool:
         return False
     applier = current_app.extensions.get(EXTENSION_KEY)
     return bool(applier and applier(page, markdown, user))
+
+
+def take_authors(page: Page) -> list[int]:
+    """Who typed in the page's live document since its last revision; the caller's revision
+    credits them (a save from the editor is everyone's work, not only the saver's)."""
+    if not has_app_context():
+        return []
+    taker = current_app.extensions.get(AUTHORS_KEY)
+    return list(taker(page)) if taker else []

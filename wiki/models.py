@@ -273,6 +273,21 @@ class CollabSeed(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class CollabWriteback(Base):
+    """How far a page's update log is in ``Page.markdown``: the last row id written back.
+
+    A log row above it (a crash between a store and its write-back) means the page's text is
+    behind its live document; ``collab`` brings such pages up to date when a process starts.
+    """
+
+    __tablename__ = "collab_writebacks"
+
+    page_id: Mapped[int] = mapped_column(
+        ForeignKey("pages.id", ondelete="CASCADE"), primary_key=True
+    )
+    row_id: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class RevisionAuthor(Base):
     """Everyone who typed in the live editor between two revisions (a revision has one or more)."""
 

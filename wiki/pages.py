@@ -7,7 +7,7 @@ from sqlalchemy import delete, select, update
 
 from . import events, live
 from .db import db
-from .errors import Conflict, NotFound, PayloadTooLarge, ValidationError
+from .errors import Conflict, NotFound, PayloadTooLarge, UnknownReference, ValidationError
 from .models import (
     SLUG_MAX,
     Page,
@@ -120,7 +120,7 @@ def _check_parent(page_space: Space, parent_id: int | None, moving: Page | None 
         return
     parent = db.session.get(Page, parent_id) if in_id_range(parent_id) else None
     if parent is None or parent.space_id != page_space.id or parent.is_deleted:
-        raise ValidationError(
+        raise UnknownReference(
             _l("La page parente n'existe pas dans cet espace."), field="parent_id"
         )
     ancestor: Page | None = parent
@@ -272,9 +272,20 @@ def update_page(
         page.markdown = new_markdown
         _sync_links(page, new_markdown)
     revision = _add_revision(page, user, message)
+    typists = live.take_authors(page)  # who typed live since the last revision: theirs too
+    if typists:
+        _credit(revision, [user.id] if user else [], typists)
     db.session.commit()
     events.page_saved.send(page, revision=revision)
     return revision
+
+
+def _credit(revision: Revision, *groups: list[int]) -> None:
+    """Name everyone who wrote a revision (``revision_authors``), each once."""
+    db.session.flush()
+    ids = dict.fromkeys(i for group in groups for i in group)
+    users = [u for u in (db.session.get(User, i) for i in ids) if u]
+    db.session.add_all(RevisionAuthor(revision_id=revision.id, user_id=u.id) for u in users)
 
 
 def set_live_text(page_id: int, markdown: str) -> None:
@@ -305,8 +316,7 @@ def save_live_revision(page_id: int, markdown: str, author_ids: list[int]) -> Re
         _sync_links(page, markdown)
     authors = [u for u in (db.session.get(User, i) for i in dict.fromkeys(author_ids)) if u]
     revision = _add_revision(page, authors[0] if authors else None, "Modification en direct")
-    db.session.flush()
-    db.session.add_all(RevisionAuthor(revision_id=revision.id, user_id=u.id) for u in authors)
+    _credit(revision, [u.id for u in authors])
     db.session.commit()
     events.page_saved.send(page, revision=revision)
     return revision

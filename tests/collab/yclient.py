@@ -67,9 +67,29 @@ class YClient:
         if self.sio.connected:
             self.sio.emit("yjs", (self.page_id, message), namespace=NS)
 
+    def call(self, message: bytes, timeout: float = 10) -> Any:
+        """Send and wait for the acknowledgement (for an update: it is stored)."""
+        return self.sio.call("yjs", (self.page_id, message), namespace=NS, timeout=timeout)
+
     def _on_local(self, event: Any) -> None:
         if not self._remote:
             self.send(create_update_message(event.update))
+
+    def local_update(self, edit: Callable[[], None]) -> bytes:
+        """Run ``edit`` on the document without sending it; returns its update."""
+        with self.lock:
+            before = self.doc.get_state()
+            self._remote = True  # not sent by the observer: the caller sends it
+            try:
+                edit()
+            finally:
+                self._remote = False
+            return self.doc.get_update(before)
+
+    def insert_acked(self, index: int, value: str, timeout: float = 10) -> Any:
+        """Insert, send the update and wait for its acknowledgement."""
+        update = self.local_update(lambda: self.insert(index, value))
+        return self.call(create_update_message(update), timeout)
 
     def _on_yjs(self, page_id: int, data: bytes) -> None:
         message = protocol.parse(data)
