@@ -21,11 +21,12 @@ from typing import Any
 
 from flask import Flask, current_app, has_app_context
 
-from wiki import events
+from wiki import events, wordstems
 
 from .backend import SearchBackend
 from .indexer import Indexer
 from .service import EXTENSION, indexer, run_search, suggestions
+from .word_stems import phrase_stem
 
 __all__ = ["flush", "indexer", "init_app", "run_search", "suggestions"]
 
@@ -78,6 +79,7 @@ def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = worker
     _subscribe(app, worker)
     app.cli.add_command(search_cli)
+    wordstems.register(app, phrase_stem)  # questionnaires' word clouds group by stem
     app.register_blueprint(bp)
     app.register_blueprint(api_bp)
 

@@ -1,0 +1,209 @@
+"""Server-side charts as plain SVG strings: the same picture on the wall, in a page and in a PDF.
+
+Every text that comes from people (labels, options, words) goes through ``html.escape``;
+numbers are formatted here. Only presentation attributes are used (no ``style``), so the
+site's Content-Security-Policy lets them through, and colours depend on the data's order,
+never on who answered. The strings are marked safe in one place only,
+``wiki.rendering.trusted_svg``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from html import escape
+
+WIDTH = 640
+LABEL_WIDTH = 220
+BAR_MAX = 330
+ROW = 30
+FONT = "system-ui, sans-serif"
+INK = "#1f2933"
+MUTED = "#52606d"
+BAR = "#2f6f9f"
+MEAN = "#b44d12"
+PALETTE = ("#2f6f9f", "#2e7d46", "#8a4baf", "#b44d12", "#0f766e", "#9d174d")
+LABEL_CHARS = 34
+
+
+def number(value: float, digits: int = 1) -> str:
+    """French decimal comma: 3,5."""
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".") if digits else f"{value:.0f}"
+    return text.replace(".", ",")
+
+
+def _short(label: str, size: int = LABEL_CHARS) -> str:
+    return label if len(label) <= size else label[: size - 1].rstrip() + "…"
+
+
+def _svg(title: str, height: float, body: Sequence[str]) -> str:
+    label = escape(title, quote=True)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {math.ceil(height)}" '
+        f'width="{WIDTH}" height="{math.ceil(height)}" role="img" aria-label="{label}" '
+        f'font-family="{FONT}" class="cercle-chart">'
+        f"<title>{escape(title)}</title>" + "".join(body) + "</svg>"
+    )
+
+
+def _text(
+    x: float, y: float, content: str, tooltip: str | None = None, **attrs: str | float
+) -> str:
+    extra = "".join(
+        f' {name.replace("_", "-")}="{escape(str(v), quote=True)}"' for name, v in attrs.items()
+    )
+    hint = f"<title>{escape(tooltip)}</title>" if tooltip else ""
+    return f'<text x="{x:.1f}" y="{y:.1f}"{extra}>{escape(content)}{hint}</text>'
+
+
+def bar_chart(
+    title: str,
+    bars: Sequence[tuple[str, float]],
+    *,
+    mean: float | None = None,
+    mean_label: str = "moyenne",
+    scale_max: float | None = None,
+    value_text: Sequence[str] | None = None,
+) -> str:
+    """Horizontal bars, one per label, with the value written after each bar.
+
+    ``mean`` adds a line across the bars at that label's position (scales: bars are the
+    values of the scale in order, so the mean falls between two of them).
+    """
+    top = 12
+    biggest = scale_max if scale_max is not None else max((v for _, v in bars), default=0)
+    body: list[str] = []
+    for index, (label, value) in enumerate(bars):
+        y = top + index * ROW
+        length = BAR_MAX * value / biggest if biggest else 0
+        shown = value_text[index] if value_text else number(value, 0)
+        body.append(
+            _text(LABEL_WIDTH - 8, y + 19, _short(label), text_anchor="end", fill=INK, font_size=14)
+        )
+        body.append(
+            f'<rect x="{LABEL_WIDTH}" y="{y + 5}" width="{length:.1f}" height="{ROW - 10}" '
+            f'rx="3" fill="{PALETTE[0]}"><title>{escape(label)} : {escape(shown)}</title></rect>'
+        )
+        body.append(_text(LABEL_WIDTH + length + 6, y + 19, shown, fill=INK, font_size=14))
+    height = top + len(bars) * ROW + 10
+    if mean is not None and len(bars) > 1:
+        first, last = _scale_ends(bars)
+        span = (last - first) or 1
+        y_mean = top + (mean - first) / span * (len(bars) - 1) * ROW + ROW / 2
+        body.append(
+            f'<line x1="{LABEL_WIDTH - 4}" x2="{LABEL_WIDTH + BAR_MAX + 40}" y1="{y_mean:.1f}" '
+            f'y2="{y_mean:.1f}" stroke="{MEAN}" stroke-width="2" stroke-dasharray="6 4"/>'
+        )
+        body.append(
+            _text(
+                WIDTH - 4,
+                y_mean - 4,
+                f"{mean_label} {number(mean, 2)}",
+                text_anchor="end",
+                fill=MEAN,
+                font_size=13,
+            )
+        )
+    return _svg(title, height, body)
+
+
+def _scale_ends(bars: Sequence[tuple[str, float]]) -> tuple[float, float]:
+    try:
+        return float(bars[0][0]), float(bars[-1][0])
+    except ValueError:
+        return 0.0, float(len(bars) - 1)
+
+
+def ranking_chart(title: str, mean_ranks: Sequence[tuple[str, float]]) -> str:
+    """Options from best (lowest mean rank) to worst; a longer bar is a better rank."""
+    count = len(mean_ranks)
+    ordered = sorted(mean_ranks, key=lambda item: item[1])
+    bars = [(label, (count + 1 - rank) if rank else 0.0) for label, rank in ordered]
+    texts = [f"rang moyen {number(rank, 1)}" if rank else "—" for _, rank in ordered]
+    return bar_chart(title, bars, scale_max=float(count), value_text=texts)
+
+
+def word_cloud(title: str, words: Sequence[tuple[str, int]]) -> str:
+    """Words in rows, largest first; the size follows the count (14 to 44 px)."""
+    top_count = max((count for _, count in words), default=1)
+    x, y, row_height = 12.0, 12.0, 0.0
+    body: list[str] = []
+    for index, (word, count) in enumerate(words):
+        size = 14 + 30 * (count / top_count)
+        advance = 0.6 * size * len(word) + 18
+        if x + advance > WIDTH - 12 and x > 12:
+            x, y, row_height = 12.0, y + row_height + 8, 0.0
+        row_height = max(row_height, size * 1.2)
+        body.append(
+            _text(
+                x,
+                y + size,
+                word,
+                f"{word} : {count}",
+                font_size=f"{size:.0f}",
+                fill=PALETTE[index % len(PALETTE)],
+                font_weight="600",
+            )
+        )
+        x += advance
+    return _svg(title, y + row_height + 16, body)
+
+
+def _point(cx: float, cy: float, radius: float, angle: float) -> tuple[float, float]:
+    return cx + radius * math.sin(angle), cy - radius * math.cos(angle)
+
+
+def _polygon(points: Sequence[tuple[float, float]], **attrs: str) -> str:
+    path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+    extra = "".join(f' {name.replace("_", "-")}="{value}"' for name, value in attrs.items())
+    return f'<polygon points="{path}"{extra}/>'
+
+
+def radar_chart(
+    title: str,
+    axes: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float | None]]],
+    *,
+    low: float,
+    high: float,
+) -> str:
+    """One axis per section; ``series`` are (name, values) lines, the group's first."""
+    cx, cy, radius = WIDTH / 2, 250.0, 170.0
+    count = max(len(axes), 1)
+    angles = [2 * math.pi * index / count for index in range(count)]
+    body: list[str] = []
+    for level in range(int(low), int(high) + 1):
+        ring = radius * (level - low) / ((high - low) or 1)
+        body.append(
+            _polygon(
+                [_point(cx, cy, ring, a) for a in angles],
+                fill="none",
+                stroke="#cbd2d9",
+                stroke_width="1",
+            )
+        )
+    for axis, angle in zip(axes, angles, strict=False):
+        x, y = _point(cx, cy, radius, angle)
+        body.append(f'<line x1="{cx}" y1="{cy}" x2="{x:.1f}" y2="{y:.1f}" stroke="#cbd2d9"/>')
+        lx, ly = _point(cx, cy, radius + 18, angle)
+        anchor = "middle" if abs(lx - cx) < 10 else ("start" if lx > cx else "end")
+        body.append(_text(lx, ly + 5, _short(axis, 28), text_anchor=anchor, fill=INK, font_size=13))
+    for index, (name, values) in enumerate(series):
+        colour = (BAR, MEAN)[index % 2]
+        points = [
+            _point(cx, cy, radius * ((v if v is not None else low) - low) / ((high - low) or 1), a)
+            for v, a in zip(values, angles, strict=False)
+        ]
+        dash = {"stroke_dasharray": "6 4"} if index else {}
+        body.append(
+            _polygon(
+                points,
+                fill=colour,
+                fill_opacity="0.15" if not index else "0",
+                stroke=colour,
+                stroke_width="2.5",
+                **dash,
+            )
+        )
+        body.append(_text(12, 470 + index * 20, f"— {name}", fill=colour, font_size=14))
+    return _svg(title, 480 + len(series) * 20, body)

@@ -1,0 +1,270 @@
+"""Results of a questionnaire: counts, means, ranks, word groups, text answers, scores, SVG.
+
+``results`` checks who may see them (the questionnaire's ``results_visibility``) and adds
+the viewer's own result (``me``); ``compute`` is the same picture for anyone allowed, as the
+live wall broadcasts it. Anonymous questionnaires never put a name in it, and every list
+follows the respondents' keyed hashes (a stable order unrelated to time or to who it is).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from . import charts, events
+from .db import db
+from .errors import NotFound, PermissionDenied
+from .models import User
+from .models_questionnaires import Question, Questionnaire, Response
+from .permissions import Action, allowed, require
+from .questionnaire_answers import respondent_key_for, response_of
+from .questionnaire_core import get, load, ordered, space_of
+from .questionnaire_scoring import (
+    chosen_options,
+    dominant_profile,
+    grid_axes,
+    grid_line,
+    grid_scale,
+    group_line,
+    personal_result,
+    profile_totals,
+)
+from .questionnaire_stats import mean, word_groups
+from .spaces import in_id_range
+
+Rows = list[tuple[Response, dict[int, Any]]]
+ONLY_FACILITATORS = _l("Les résultats de ce questionnaire sont réservés à l'équipe d'animation.")
+AFTER_ANSWER = _l("Les résultats s'affichent une fois que vous avez répondu.")
+
+
+def load_rows(questionnaire: Questionnaire) -> Rows:
+    """Every response with its answers by question id, in the order of their keyed hashes."""
+    responses = db.session.scalars(
+        select(Response)
+        .where(Response.questionnaire_id == questionnaire.id)
+        .order_by(Response.respondent_key)
+        .options(selectinload(Response.answers))
+    )
+    return [(r, {a.question_id: a.value for a in r.answers}) for r in responses]
+
+
+def _names(questionnaire: Questionnaire, rows: Rows) -> dict[int, str]:
+    """Response id → who answered, for named questionnaires only."""
+    if questionnaire.anonymous:
+        return {}
+    user_ids = {r.user_id for r, _ in rows if r.user_id}
+    rows_ = db.session.execute(select(User.id, User.name).where(User.id.in_(user_ids)))
+    users = {user_id: name for user_id, name in rows_}
+    return {r.id: users.get(r.user_id or 0) or r.name or "" for r, _ in rows}
+
+
+def _choices(question: Question, values: list[Any]) -> dict[str, Any]:
+    counts = dict.fromkeys(question.options, 0)
+    others: list[str] = []
+    for value in values:
+        for option in chosen_options(value):
+            if option in counts:
+                counts[option] += 1
+            else:
+                others.append(option)
+    bars = [(option, float(n)) for option, n in counts.items()]
+    if question.allow_other:
+        bars.append(("Autre", float(len(others))))
+    found: dict[str, Any] = {"counts": counts, "svg": charts.bar_chart(question.label, bars)}
+    if question.allow_other:
+        found["other"] = {"count": len(others), "texts": others}
+    return found
+
+
+def _yes_no(question: Question, values: list[Any]) -> dict[str, Any]:
+    counts = {"oui": sum(v is True for v in values), "non": sum(v is False for v in values)}
+    bars = [("Oui", float(counts["oui"])), ("Non", float(counts["non"]))]
+    return {"counts": counts, "svg": charts.bar_chart(question.label, bars)}
+
+
+def _scale(question: Question, values: list[Any]) -> dict[str, Any]:
+    scale = question.scale or {"min": 1, "max": 5}
+    counts = {str(step): 0 for step in range(scale["min"], scale["max"] + 1)}
+    for value in values:
+        if str(value) in counts:
+            counts[str(value)] += 1
+    average = mean(values)
+    bars = [(step, float(n)) for step, n in counts.items()]
+    svg = charts.bar_chart(question.label, bars, mean=average)
+    return {"counts": counts, "mean": average, "scale": dict(scale), "svg": svg}
+
+
+def _number(question: Question, values: list[Any]) -> dict[str, Any]:
+    numbers = [v for v in values if isinstance(v, int) and not isinstance(v, bool)]
+    counts = Counter(str(v) for v in sorted(numbers))
+    bars = [(value, float(n)) for value, n in counts.items()][:30]
+    return {
+        "mean": mean(numbers),
+        "min": min(numbers, default=None),
+        "max": max(numbers, default=None),
+        "svg": charts.bar_chart(question.label, bars),
+    }
+
+
+def _date(question: Question, values: list[Any]) -> dict[str, Any]:
+    counts = dict(sorted(Counter(v for v in values if isinstance(v, str)).items()))
+    bars = [(day, float(n)) for day, n in counts.items()][:30]
+    return {"counts": counts, "svg": charts.bar_chart(question.label, bars)}
+
+
+def _ranking(question: Question, values: list[Any]) -> dict[str, Any]:
+    ranks: dict[str, list[int]] = {option: [] for option in question.options}
+    for value in values:
+        for position, option in enumerate(chosen_options(value), start=1):
+            if option in ranks:
+                ranks[option].append(position)
+    mean_rank = {option: mean(positions) for option, positions in ranks.items()}
+    items = [(option, rank or 0.0) for option, rank in mean_rank.items()]
+    return {"mean_rank": mean_rank, "svg": charts.ranking_chart(question.label, items)}
+
+
+def _texts(question: Question, rows: Rows, names: dict[int, str]) -> dict[str, Any]:
+    texts = []
+    for response, answers in rows:
+        value = answers.get(question.id)
+        if isinstance(value, str) and value:
+            card: dict[str, str] = {"text": value}
+            if response.id in names:
+                card["name"] = names[response.id]
+            texts.append(card)
+    return {"texts": texts, "svg": None}
+
+
+AGGREGATES: dict[str, Callable[[Question, list[Any]], dict[str, Any]]] = {
+    "single_choice": _choices,
+    "multiple_choice": _choices,
+    "yes_no": _yes_no,
+    "scale": _scale,
+    "number": _number,
+    "date": _date,
+    "ranking": _ranking,
+}
+
+
+def _words(questionnaire: Questionnaire, question: Question, values: list[Any], manager: bool):
+    hidden = set(questionnaire.hidden_words or [])
+    groups = word_groups(values)
+    shown = [g for g in groups if g["stem"] not in hidden]
+    found: dict[str, Any] = {
+        "words": shown,
+        "svg": charts.word_cloud(question.label, [(g["word"], g["count"]) for g in shown[:60]]),
+    }
+    if manager:
+        found["hidden"] = [g for g in groups if g["stem"] in hidden]
+    return found
+
+
+def _question(questionnaire, question, rows, names, manager) -> dict[str, Any]:
+    values = [answers[question.id] for _, answers in rows if question.id in answers]
+    base = {
+        "id": question.id,
+        "type": question.type,
+        "label": question.label,
+        "section": question.section,
+        "answered": len(values),
+    }
+    if question.type in ("short_text", "long_text"):
+        return {**base, **_texts(question, rows, names)}
+    if question.type == "words":
+        return {**base, **_words(questionnaire, question, values, manager)}
+    return {**base, **AGGREGATES[question.type](question, values)}
+
+
+def _profiles(questionnaire: Questionnaire, questions: list[Question], rows: Rows):
+    profiles = questionnaire.profiles or []
+    counts = {p["key"]: 0 for p in profiles}
+    for _, answers in rows:
+        key = dominant_profile(profile_totals(questions, answers, profiles))
+        if key is not None:
+            counts[key] += 1
+    bars = [(p["title"], float(counts[p["key"]])) for p in profiles]
+    title = "Répartition du groupe par profil"
+    items = [{"key": p["key"], "title": p["title"], "count": counts[p["key"]]} for p in profiles]
+    return {"counts": counts, "items": items, "svg": charts.bar_chart(title, bars)}
+
+
+def _radar(questions: list[Question], rows: Rows, mine: dict[int, Any] | None):
+    axes = grid_axes(questions)
+    low, high = grid_scale(questions)
+    group = group_line((grid_line(questions, answers) for _, answers in rows), len(axes))
+    me = grid_line(questions, mine) if mine is not None else None
+    series: list[tuple[str, list[float | None]]] = [("Moyenne du groupe", group)]
+    if me is not None:
+        series.append(("Vos réponses", me))
+    svg = charts.radar_chart("Auto-évaluation", axes, series, low=low, high=high)
+    return {"axes": axes, "group": group, "me": me, "low": low, "high": high}, svg
+
+
+def compute(
+    questionnaire: Questionnaire, *, viewer_key: str | None = None, manager: bool = False
+) -> dict[str, Any]:
+    """The results dict (see docs/questionnaires-contract.md), without permission checks."""
+    questions = ordered(questionnaire)
+    rows = load_rows(questionnaire)
+    names = _names(questionnaire, rows)
+    mine = next((a for r, a in rows if viewer_key and r.respondent_key == viewer_key), None)
+    found: dict[str, Any] = {
+        "questionnaire_id": questionnaire.id,
+        "kind": questionnaire.kind,
+        "anonymous": questionnaire.anonymous,
+        "respondents": len(rows),
+        "questions": [_question(questionnaire, q, rows, names, manager) for q in questions],
+    }
+    if questionnaire.kind == "quiz":
+        found["profiles"] = _profiles(questionnaire, questions, rows)
+    if questionnaire.kind == "grid":
+        found["radar"], found["radar_svg"] = _radar(questions, rows, mine)
+    if mine is not None:
+        found["me"] = {
+            "answers": {str(k): v for k, v in mine.items()},
+            "result": personal_result(questionnaire, questions, mine),
+        }
+    return found
+
+
+def check_visible(user: User | None, questionnaire: Questionnaire, viewer_key: str | None) -> bool:
+    """Raise unless ``user`` may see the results; True when they are a facilitator."""
+    space = space_of(questionnaire)
+    require(user, space, Action.READ)
+    manager = allowed(user, space, Action.MANAGE)
+    if manager or questionnaire.results_visibility == "everyone":
+        return manager
+    if questionnaire.results_visibility == "facilitators":
+        raise PermissionDenied(ONLY_FACILITATORS)
+    if response_of(questionnaire, viewer_key) is None:
+        raise PermissionDenied(AFTER_ANSWER)
+    return manager
+
+
+def results(
+    user: User | None, questionnaire_id: int, *, respondent_key: str | None = None
+) -> dict[str, Any]:
+    questionnaire = load(questionnaire_id)
+    viewer_key = respondent_key_for(questionnaire, user, respondent_key)
+    manager = check_visible(user, questionnaire, viewer_key)
+    return compute(questionnaire, viewer_key=viewer_key, manager=manager)
+
+
+def hide_word(user: User, question_id: int, stem: str, hidden: bool = True) -> None:
+    """Take a word group off the wall (or put it back); its answers stay stored."""
+    question = db.session.get(Question, question_id) if in_id_range(question_id) else None
+    if question is None or question.type != "words":
+        raise NotFound(_l("Cette question de mots n'existe pas."))
+    questionnaire = get(user, question.questionnaire_id)
+    require(user, space_of(questionnaire), Action.MANAGE)
+    words = [w for w in questionnaire.hidden_words or [] if w != stem]
+    if hidden and isinstance(stem, str) and stem:
+        words.append(stem[:200])
+    questionnaire.hidden_words = words
+    db.session.commit()
+    events.answers_changed.send(questionnaire)
