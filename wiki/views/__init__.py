@@ -12,3 +12,7 @@ def register_blueprints(app: Flask) -> None:
     template_helpers.init_app(app)
     for blueprint in (admin.bp, auth.bp, spaces.bp, pages.bp, resources.bp, api_blueprint):
         app.register_blueprint(blueprint)
+    from . import questionnaire_builder, questionnaires  # issue 9, and the questionnaire kind view
+
+    app.register_blueprint(questionnaires.bp)
+    app.register_blueprint(questionnaire_builder.bp)
