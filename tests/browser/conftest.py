@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -38,16 +39,23 @@ def live_config() -> dict:
     return {}
 
 
-@pytest.fixture
-def live_server(tmp_path, live_config) -> Iterator[str]:
-    data_dir = tmp_path / "data"
-    url = f"sqlite:///{tmp_path / 'browser.db'}"
+@contextmanager
+def serve(base: Path, config: dict | None = None, prepare=None) -> Iterator[str]:
+    """A Cercle with the demo space in ``base`` on a free loopback port; yields its URL.
+
+    ``prepare(app)`` runs in an app context after the demo is seeded (extra rows a test
+    module needs, e.g. an invitation).
+    """
+    data_dir = base / "data"
+    url = f"sqlite:///{base / 'browser.db'}"
     migrate.upgrade(url)
     app = create_app(
-        {"DATA_DIR": data_dir, "DATABASE_URL": url, "SECRET_KEY": "browser-test", **live_config}
+        {"DATA_DIR": data_dir, "DATABASE_URL": url, "SECRET_KEY": "browser-test", **(config or {})}
     )
     with app.app_context():
         demo.seed()
+        if prepare is not None:
+            prepare(app)
         assert search.flush(60)  # the demo is searchable before the first click
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -57,6 +65,12 @@ def live_server(tmp_path, live_config) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server(tmp_path, live_config) -> Iterator[str]:
+    with serve(tmp_path, live_config) as url:
+        yield url
 
 
 @pytest.fixture
@@ -72,8 +86,11 @@ def collect_errors(page) -> list[str]:
     return errors
 
 
-def sign_in(page, base_url: str, role: str = "animateur·rice") -> None:
-    email, password = demo.logins()[role]
+def sign_in(
+    page, base_url: str, role: str = "animateur·rice", login: tuple[str, str] | None = None
+) -> None:
+    """Sign in as a demo account (its role), or with ``login`` (e-mail, password)."""
+    email, password = login or demo.logins()[role]
     page.goto(f"{base_url}/connexion")
     page.get_by_label("Adresse e-mail").fill(email)
     page.get_by_label("Mot de passe").fill(password)
