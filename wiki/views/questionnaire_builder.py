@@ -23,6 +23,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
 
 from .. import navigation, spaces
 from .. import questionnaires as service
@@ -49,6 +50,10 @@ def json_endpoint(view):
             db.session.rollback()
             body = {"code": error.code, "message": error.message, "field": error.field}
             return jsonify(error=body), error.status
+        except IntegrityError:  # lost a race for the page's next version: the script retries
+            db.session.rollback()
+            message = _("Quelqu'un a modifié la même chose au même moment. Réessayez.")
+            return jsonify(error={"code": "conflict", "message": message, "field": None}), 409
 
     return login_required(wrapper)
 

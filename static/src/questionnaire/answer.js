@@ -110,7 +110,10 @@ function setup (form) {
       if (toggle) toggle.checked = true
     }
     const question = event && event.target.closest('[data-q-question]')
-    if (question && question.classList.contains('q-invalid') && answered(question)) setError(question, '')
+    if (question && question.classList.contains('q-invalid') && answered(question)) {
+      setError(question, '')
+      if (!form.querySelector('.q-invalid')) alertBox.textContent = ''
+    }
     saveDraft(form, key)
     updateProgress()
   }

@@ -56,7 +56,26 @@ export function collect (card) {
   return data
 }
 
-export async function post (url, csrf, payload) {
+// One request at a time: every change rewrites the questionnaire's page (a new version), so
+// two requests of the same builder racing each other would refuse one of them. A request that
+// lost such a race against another facilitator (409 "conflict") is sent again, twice at most.
+let queue = Promise.resolve()
+const RETRIES = 2
+
+export function post (url, csrf, payload) {
+  const run = queue.then(async () => {
+    for (let attempt = 0; ; attempt++) {
+      const result = await send(url, csrf, payload)
+      const lostRace = result.status === 409 && result.body.error && result.body.error.code === 'conflict'
+      if (!lostRace || attempt >= RETRIES) return result
+      await new Promise((resolve) => setTimeout(resolve, 150 * (attempt + 1)))
+    }
+  })
+  queue = run.catch(() => {})
+  return run
+}
+
+async function send (url, csrf, payload) {
   try {
     const response = await fetch(url, {
       method: 'POST',
