@@ -305,11 +305,4 @@ class RevisionAuthor(Base):
 
 # --- questionnaires (issue 9): their own module, registered on the same metadata ------------
 
-from .models_questionnaires import (  # noqa: E402, F401
-    Answer,
-    PublishedChart,
-    Question,
-    Questionnaire,
-    Response,
-    SavedModel,
-)
+from . import models_questionnaires  # noqa: E402, F401  (its tables join this metadata)

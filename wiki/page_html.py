@@ -10,7 +10,9 @@ from typing import Any
 from flask import current_app, render_template, url_for
 from markupsafe import Markup
 
+from .db import db
 from .models import Page, Space
+from .models_questionnaires import PublishedChart
 from .navigation import page_tree, slug_map
 from .rendering import LinkTarget, RenderedPage, render_markdown
 from .slugs import slugify
@@ -58,8 +60,18 @@ def _link_resolver(space: Space):
     return link_target
 
 
+def _chart_resolver(space: Space):
+    """Published questionnaire charts of this space only (see ``wiki.rendering``)."""
+
+    def chart_svg(chart_id: int) -> str | None:
+        chart = db.session.get(PublishedChart, chart_id) if 1 <= chart_id < 2**31 else None
+        return chart.svg if chart is not None and chart.space_id == space.id else None
+
+    return chart_svg
+
+
 def render_text(space: Space, markdown: str) -> RenderedPage:
-    return render_markdown(markdown, _link_resolver(space))
+    return render_markdown(markdown, _link_resolver(space), _chart_resolver(space))
 
 
 def render_page(page: Page) -> RenderedPage:

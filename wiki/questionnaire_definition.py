@@ -34,13 +34,22 @@ OPTION_MAX = 200
 PROFILES_MAX = 10
 PROFILE_TEXT_MAX = 5000
 POINTS_MAX = 100
-SCALE_BOUNDS = (0, 10)
+#: a scale starts at 0 or 1 and ends at 2 to 10 (so it always has two ends)
+SCALE_TOP = 10
 SCALE_LABEL_MAX = 100
 WORDS_MAX = 3
 CHOICE_TYPES = ("single_choice", "multiple_choice", "ranking")
 PROFILE_KEY = re.compile(r"[a-z0-9_-]{1,40}")
 Keys = set[str] | frozenset[str]
-_BAD_CHARS = re.compile(r"[\x00\ud800-\udfff]")
+#: a text with at least one character that shows (the OpenAPI document states the same
+#: pattern; ECMA-262 and Python's ``re`` read these escapes alike)
+VISIBLE_PATTERN = (
+    "[^\\x00-\\x20\\x7f-\\xa0\\u00ad\\u1680\\u180e\\u2000-\\u200f\\u2028-\\u202f"
+    "\\u205f-\\u206f\\u3000\\ufeff]"
+)
+_VISIBLE = re.compile(VISIBLE_PATTERN)
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass
@@ -72,10 +81,11 @@ def text(
         value = ""
     if not isinstance(value, str):
         raise _invalid(_l("« %(name)s » doit être un texte.", name=name), name)
-    if _BAD_CHARS.search(value):
-        raise _invalid(_l("« %(name)s » contient un caractère interdit.", name=name), name)
-    value = value.replace("\r\n", "\n").strip() if lines else one_line(value)
-    if required and not value:
+    if _SURROGATES.search(value):
+        raise _invalid(_l("« %(name)s » contient un texte mal encodé.", name=name), name)
+    # Control characters (NUL breaks PostgreSQL) become spaces; new lines stay in long texts.
+    value = _CONTROLS.sub(" ", value.replace("\r\n", "\n")).strip() if lines else one_line(value)
+    if required and not _VISIBLE.search(value):
         raise _invalid(_l("« %(name)s » est obligatoire.", name=name), name)
     if len(value) > maximum:
         raise _invalid(_l("« %(name)s » dépasse %(max)s caractères.", name=name, max=maximum), name)
@@ -135,9 +145,10 @@ def moment(value: Any, name: str) -> dt.datetime | None:
             ),
             name,
         )
-    if not 1970 <= value.year <= 9998:
-        raise _invalid(_l("« %(name)s » est hors des dates possibles.", name=name), name)
-    return value.astimezone(dt.UTC).replace(tzinfo=None)
+    try:
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+    except OverflowError:  # year 1 or 9999 with an offset: as early / late as can be
+        return dt.datetime.min if value.year == 1 else dt.datetime.max
 
 
 def window(opens_at: Any, closes_at: Any) -> tuple[dt.datetime | None, dt.datetime | None]:
@@ -191,7 +202,7 @@ def profiles(value: Any) -> list[dict[str, str]]:
                 _l("La clé d'un profil s'écrit en minuscules, chiffres, - ou _."), "profiles"
             )
         if any(p["key"] == key for p in cleaned):
-            raise _invalid(_l("Deux profils ont la clé « %(key)s ».", key=key), "profiles")
+            continue  # a repeated key adds nothing: the first profile of that key counts
         cleaned.append(
             {
                 "key": key,
@@ -205,27 +216,21 @@ def profiles(value: Any) -> list[dict[str, str]]:
 def _options(value: Any, qtype: str) -> list[str]:
     if qtype not in CHOICE_TYPES:
         return []
-    if not isinstance(value, list | tuple) or not 2 <= len(value) <= OPTIONS_MAX:
+    if value is None:
+        return []  # the builder adds them one by one
+    if not isinstance(value, list | tuple) or len(value) > OPTIONS_MAX:
         raise _invalid(
-            _l(
-                "Une question à choix propose entre 2 et %(max)s options.",
-                max=OPTIONS_MAX,
-            ),
+            _l("« options » est une liste d'au plus %(max)s textes.", max=OPTIONS_MAX),
             "options",
         )
     options = [text(option, "options", maximum=OPTION_MAX, required=True) for option in value]
-    if len(set(options)) != len(options):
-        raise _invalid(_l("Deux options portent le même texte."), "options")
-    return options
+    return list(dict.fromkeys(options))  # the same text twice is one option
 
 
 def _scale(value: Any) -> dict[str, Any]:
     value = value if isinstance(value, Mapping) else {}
-    low, high = SCALE_BOUNDS
-    minimum = integer(value.get("min", 1), "scale.min", minimum=low, maximum=high)
-    maximum = integer(value.get("max", 5), "scale.max", minimum=low, maximum=high)
-    if maximum <= minimum:
-        raise _invalid(_l("Le haut de l'échelle doit dépasser le bas."), "scale.max")
+    minimum = integer(value.get("min", 1), "scale.min", minimum=0, maximum=1)
+    maximum = integer(value.get("max", 5), "scale.max", minimum=2, maximum=SCALE_TOP)
     return {
         "min": minimum,
         "max": maximum,
@@ -235,25 +240,24 @@ def _scale(value: Any) -> dict[str, Any]:
 
 
 def _scores(value: Any, options: list[str], profile_keys: Keys) -> dict[str, dict[str, int]]:
-    """Quiz points: ``{option: {profile_key: points}}``, for existing options and profiles."""
+    """Quiz points: ``{option: {profile_key: points}}``; points for an option or a profile
+    that does not exist (any more) are dropped, so editing options never breaks a quiz."""
     if not value:
         return {}
     if not isinstance(value, Mapping):
         raise _invalid(_l("« scores » doit associer des options à des points."), "scores")
     cleaned: dict[str, dict[str, int]] = {}
     for option, points in value.items():
-        if option not in options or not isinstance(points, Mapping):
-            raise _invalid(
-                _l("« scores » nomme une option qui n'existe pas : %(option)s.", option=option),
-                "scores",
-            )
-        for key, amount in points.items():
-            if key not in profile_keys:
-                raise _invalid(
-                    _l("« scores » nomme un profil qui n'existe pas : %(key)s.", key=key), "scores"
-                )
-            integer(amount, "scores", minimum=-POINTS_MAX, maximum=POINTS_MAX)
-        cleaned[option] = {key: int(amount) for key, amount in points.items() if amount}
+        if not isinstance(points, Mapping):
+            raise _invalid(_l("« scores » doit associer des options à des points."), "scores")
+        kept = {
+            key: integer(amount, "scores", minimum=-POINTS_MAX, maximum=POINTS_MAX)
+            for key, amount in points.items()
+        }
+        option = one_line(option) if isinstance(option, str) else option
+        kept = {key: amount for key, amount in kept.items() if key in profile_keys and amount}
+        if option in options and kept:
+            cleaned[option] = kept
     return cleaned
 
 

@@ -53,7 +53,7 @@ def load_rows(questionnaire: Questionnaire) -> Rows:
     return [(r, {a.question_id: a.value for a in r.answers}) for r in responses]
 
 
-def _names(questionnaire: Questionnaire, rows: Rows) -> dict[int, str]:
+def names_of(questionnaire: Questionnaire, rows: Rows) -> dict[int, str]:
     """Response id → who answered, for named questionnaires only."""
     if questionnaire.anonymous:
         return {}
@@ -211,7 +211,7 @@ def compute(
     """The results dict (see docs/questionnaires-contract.md), without permission checks."""
     questions = ordered(questionnaire)
     rows = load_rows(questionnaire)
-    names = _names(questionnaire, rows)
+    names = names_of(questionnaire, rows)
     mine = next((a for r, a in rows if viewer_key and r.respondent_key == viewer_key), None)
     found: dict[str, Any] = {
         "questionnaire_id": questionnaire.id,

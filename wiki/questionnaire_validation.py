@@ -30,7 +30,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from .errors import ValidationError
+from .errors import NotFound, ValidationError
 from .models_questionnaires import Question
 
 SHORT_TEXT_MAX = 500
@@ -38,7 +38,8 @@ LONG_TEXT_MAX = 5000
 OTHER_MAX = 200
 WORD_MAX = 40
 NUMBER_LIMIT = 1_000_000_000
-_BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
 _DIGITS = re.compile(r"[0-9]{1,10}")
 
 
@@ -60,15 +61,13 @@ def _wrong_type(question: Question, expected: Any) -> ValidationError:
 def _string(question: Question, value: Any, maximum: int, *, lines: bool = False) -> str:
     if not isinstance(value, str):
         raise _wrong_type(question, _l("un texte"))
-    if _BAD_CHARS.search(value):
+    if _SURROGATES.search(value):
         raise _refuse(
             question,
-            _l(
-                "Question « %(label)s » : la réponse contient un caractère interdit.",
-                label=question.label,
-            ),
+            _l("Question « %(label)s » : la réponse est mal encodée.", label=question.label),
         )
-    value = value.replace("\r\n", "\n").strip() if lines else " ".join(value.split())
+    value = _CONTROLS.sub(" ", value.replace("\r\n", "\n"))  # NUL breaks PostgreSQL
+    value = value.strip() if lines else " ".join(value.split())
     if len(value) > maximum:
         raise _refuse(
             question,
@@ -216,9 +215,13 @@ def is_empty(value: Any) -> bool:
 def _question_id(key: Any, by_id: Mapping[int, Question]) -> int:
     raw = str(key)
     if not _DIGITS.fullmatch(raw) or int(raw) not in by_id:
-        raise ValidationError(
-            _l("Question inconnue : %(id)s. Rechargez le questionnaire.", id=raw[:20]),
-            field="answers",
+        # 404, as for any reference to what does not exist: the request is well formed
+        raise NotFound(
+            _l(
+                "Ce questionnaire n'a pas de question %(id)s : rechargez-le pour voir ses "
+                "questions actuelles.",
+                id=raw[:20],
+            )
         )
     return int(raw)
 

@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 
 from . import pages
 from .db import db
-from .errors import Conflict, ValidationError
+from .errors import Conflict, NotFound, ValidationError
 from .models import Space, User
 from .models_questionnaires import Answer, Questionnaire
 from .permissions import Action, require
@@ -78,6 +78,9 @@ def create(
 ) -> Questionnaire:
     """A new questionnaire page; everything is checked before anything is written."""
     require(user, space, Action.MANAGE)
+    if not isinstance(title, str):
+        raise ValidationError(_l("« title » doit être un texte."), field="title")
+    title = clean_title(title)
     settings = clean_settings(
         kind=kind,
         anonymous=anonymous,
@@ -119,9 +122,8 @@ def _replace_questions(
     existing = {q.id: q for q in questionnaire.questions}
     for data in incoming:
         if data.id is not None and data.id not in existing:
-            raise ValidationError(
-                _l("La question %(id)s n'appartient pas à ce questionnaire.", id=data.id),
-                field="questions",
+            raise NotFound(
+                _l("La question %(id)s n'appartient pas à ce questionnaire.", id=data.id)
             )
     kept = {data.id: data for data in incoming if data.id is not None}
     removed = [q for q in existing.values() if q.id not in kept]

@@ -7,11 +7,19 @@ project that marks HTML as safe (``Markup``), and only after that step.
 Wikilinks: ``[[Titre]]`` or ``[[Titre|texte affiché]]``. The caller maps a title
 to a ``LinkTarget`` (page URL, or the create-page URL when the page is missing),
 so this module knows nothing about spaces, routes or the database.
+
+Charts: a fenced block ````` ```cercle-chart ````` holding a chart id (a questionnaire's
+published synthesis writes them) becomes that chart's SVG, which the caller's
+``chart_svg`` resolver returns (only charts drawn by ``wiki.charts`` and stored for the
+page's own space). The SVG is put in *after* sanitizing, which would strip it, and
+``trusted_svg`` is the one place that marks such SVG safe: its texts were escaped when it
+was drawn, and what an author types in the block is a number, nothing more.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -33,6 +41,7 @@ __all__ = [
     "RenderedPage",
     "render_markdown",
     "render_plain",
+    "trusted_svg",
     "wikilink_titles",
 ]
 
@@ -69,6 +78,9 @@ class RenderedPage:
 
 
 LinkResolver = Callable[[str], LinkTarget]
+#: chart id → its stored SVG (drawn by ``wiki.charts``), or None when there is no such chart
+ChartResolver = Callable[[int], "str | None"]
+_CHART_BLOCK = re.compile(r'<pre><code class="language-cercle-chart">\s*(\d{1,9})\s*</code></pre>')
 
 
 def _unresolved(_title: str) -> LinkTarget:
@@ -211,17 +223,39 @@ def wikilink_titles(markdown: str) -> list[str]:
     return list(dict.fromkeys(title for title in titles if isinstance(title, str)))
 
 
-def render_markdown(markdown: str, link_target: LinkResolver | None = None) -> RenderedPage:
+def trusted_svg(svg: str) -> Markup:
+    """An SVG drawn by ``wiki.charts`` (every text escaped there), safe to put in a page."""
+    return Markup(svg)
+
+
+def _insert_charts(html: str, chart_svg: ChartResolver) -> str:
+    def chart(match: re.Match[str]) -> str:
+        svg = chart_svg(int(match.group(1)))
+        return (
+            match.group(0) if svg is None else f'<figure class="chart">{trusted_svg(svg)}</figure>'
+        )
+
+    return _CHART_BLOCK.sub(chart, html)
+
+
+def render_markdown(
+    markdown: str,
+    link_target: LinkResolver | None = None,
+    chart_svg: ChartResolver | None = None,
+) -> RenderedPage:
     """Render ``markdown`` to sanitized HTML plus its table of contents (h1–h4).
 
-    ``link_target`` is called once per distinct wikilink title.
+    ``link_target`` is called once per distinct wikilink title; ``chart_svg`` once per
+    ``cercle-chart`` block.
     """
     tokens, env = _parse(markdown, link_target)
     _align_table_cells(tokens)
     toc = _anchor_headings(tokens)
     md = _parser()
-    raw_html = md.renderer.render(tokens, md.options, env)
-    return RenderedPage(html=Markup(clean_html(raw_html)), toc=toc)
+    html = clean_html(md.renderer.render(tokens, md.options, env))
+    if chart_svg is not None and "language-cercle-chart" in html:
+        html = _insert_charts(html, chart_svg)
+    return RenderedPage(html=Markup(html), toc=toc)
 
 
 def render_plain(markdown: str) -> str:

@@ -94,7 +94,7 @@ def test_add_question_checks_its_definition(personas, form):
         questionnaires.add_question(personas.facilitator, form.id, {"label": "x", "type": "nope"})
     with pytest.raises(ValidationError):
         questionnaires.add_question(
-            personas.facilitator, form.id, {"label": "x", "type": "single_choice", "options": ["a"]}
+            personas.facilitator, form.id, {"label": "x", "type": "scale", "scale": {"max": 11}}
         )
     added = questionnaires.add_question(
         personas.facilitator, form.id, {"label": "Votre ville", "type": "short_text"}, position=0

@@ -46,4 +46,4 @@ def _integrity_error(error: IntegrityError):
     return jsonify(error={"code": "conflict", "message": message}), 409
 
 
-from . import openapi, pages, resources, spaces  # noqa: E402, F401  (routes register themselves)
+from . import openapi, pages, questionnaires, resources, spaces  # noqa: E402, F401  (routes register themselves)

@@ -11,6 +11,7 @@ from typing import Any
 from flask import jsonify
 
 from . import api_blueprint
+from .openapi_questionnaires import merge_into
 from .openapi_schemas import SCHEMAS, ref
 
 Json = dict[str, Any]
@@ -255,6 +256,8 @@ PATHS: Json = {
         ),
     },
 }
+
+merge_into(PATHS, SCHEMAS, op=_op, ok=_ok, body=_body, path_param=_path_param, space=SPACE)
 
 DOCUMENT: Json = {
     "openapi": "3.1.0",
