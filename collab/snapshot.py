@@ -17,8 +17,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from contextlib import nullcontext
 
-from flask import Flask
+from flask import Flask, has_app_context
 from pycrdt import Doc, Text
 
 from wiki import pages
@@ -51,7 +52,9 @@ class Housekeeper:
             if self._caught_up:
                 return
             store = self.hub.store
-            with self.app.app_context():
+            # the caller's app context when there is one (a request's: its session then
+            # reads the text written here), else our own
+            with nullcontext() if has_app_context() else self.app.app_context():
                 for page_id, _last in store.behind():
                     if self.hub.registry.get(page_id) is not None:
                         continue  # open here: its room writes it back

@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pycrdt import Doc, Text
@@ -41,6 +42,7 @@ class LiveServer:
     page_id: int = 0
     proc: subprocess.Popen | None = None
     log_path: Path | None = None
+    _app: Any = None
 
     @property
     def url(self) -> str:
@@ -75,9 +77,16 @@ class LiveServer:
             self.proc = None
 
     def app(self):
-        return create_app(
-            {"DATA_DIR": self.data_dir, "DATABASE_URL": self.db_url, "SECRET_KEY": "collab-test"}
-        )
+        """An app on the server's database, for reading it from the test (made once)."""
+        if self._app is None:
+            self._app = create_app(
+                {
+                    "DATA_DIR": self.data_dir,
+                    "DATABASE_URL": self.db_url,
+                    "SECRET_KEY": "collab-test",
+                }
+            )
+        return self._app
 
     def stored_text(self) -> tuple[str, str]:
         """(text of the stored update log, Page.markdown), read from the database."""
@@ -144,3 +153,19 @@ def live_collab(tmp_path) -> Iterator[LiveServer]:
         if server.proc:
             server.stop(signal.SIGKILL)
         gc.collect()  # python-engineio clients left sockets to the GC: collect them here
+
+
+@pytest.fixture
+def live_db(tmp_path, database_url) -> Iterator[LiveServer]:
+    """A real server process, like ``live_collab``, on SQLite and on PostgreSQL."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    migrate.upgrade(database_url)
+    server = LiveServer(data_dir, database_url, free_port(), {"COLLAB_RELEASE_SECONDS": "600"})
+    _seed(server)
+    try:
+        yield server
+    finally:
+        if server.proc:
+            server.stop(signal.SIGKILL)
+        gc.collect()
