@@ -1,0 +1,202 @@
+"""Every questionnaire page through axe-core, with all ten question types; answering without
+JavaScript (refused in place, nothing typed lost); a visitor answering by the link."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from wiki import accounts, demo, questionnaire_answers, questionnaires, spaces
+
+from .conftest import serve, sign_in
+from .test_accessibility import AXE, axe_violations
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+SPACE = "cooperer-sur-le-territoire-accompagnement-dla"
+EVERY_TYPE = [
+    {"label": "Votre structure", "type": "short_text", "required": True, "help": "Son nom usuel."},
+    {"label": "Vos coopérations en cours", "type": "long_text", "section": "Vous"},
+    {
+        "label": "Votre statut",
+        "type": "single_choice",
+        "options": ["Association", "SCIC", "SCOP"],
+        "allow_other": True,
+        "section": "Vous",
+    },
+    {
+        "label": "Vos freins",
+        "type": "multiple_choice",
+        "options": ["Temps", "Argent", "Confiance"],
+        "allow_other": True,
+    },
+    {
+        "label": "Votre degré de coopération",
+        "type": "scale",
+        "scale": {"min": 1, "max": 5, "min_label": "faible", "max_label": "fort"},
+    },
+    {"label": "Déjà membre d’un PTCE ?", "type": "yes_no"},
+    {"label": "Salarié·es", "type": "number"},
+    {"label": "Date de création", "type": "date"},
+    {
+        "label": "Vos priorités",
+        "type": "ranking",
+        "options": ["Mutualiser", "Fusionner", "Partager"],
+    },
+    {"label": "Trois mots", "type": "words"},
+]
+IDS: dict[str, object] = {}
+
+
+def _prepare(_app) -> None:
+    facilitator = accounts.find_by_email(demo.logins()["animateur·rice"][0])
+    space = spaces.get_space(facilitator, SPACE)
+    q = questionnaires.create(
+        facilitator,
+        space,
+        title="Toutes les questions",
+        questions=EVERY_TYPE,
+        intro="**Bienvenue**",
+    )
+    ids = [question.id for question in q.questions]
+    questionnaire_answers.submit(
+        facilitator,
+        q.id,
+        {
+            str(ids[0]): "La Coop",
+            str(ids[2]): "SCIC",
+            str(ids[4]): 3,
+            str(ids[5]): True,
+            str(ids[8]): ["Partager", "Mutualiser", "Fusionner"],
+            str(ids[9]): ["élan"],
+        },
+    )
+    link = questionnaires.create(
+        facilitator,
+        space,
+        title="Inscription",
+        audience="link",
+        questions=[{"label": "Vos attentes", "type": "long_text", "required": True}],
+    )
+    quiz = questionnaires.create(
+        facilitator,
+        space,
+        title="Quel coopérateur êtes-vous ?",
+        kind="quiz",
+        profiles=[
+            {"key": "plaisir", "title": "Plaisir", "text": "Vous coopérez pour le plaisir."},
+            {
+                "key": "securite",
+                "title": "Sécurité",
+                "text": "Vous coopérez pour être plus solide.",
+            },
+        ],
+        questions=[
+            {
+                "label": "Pourquoi coopérer ?",
+                "type": "single_choice",
+                "options": ["Parce que c’est joyeux", "Pour tenir dans la durée"],
+                "scores": {
+                    "Parce que c’est joyeux": {"plaisir": 2},
+                    "Pour tenir dans la durée": {"securite": 2},
+                },
+            }
+        ],
+    )
+    IDS.update(q=q.id, ranking=ids[8], link=link.id, token=link.link_token, quiz=quiz.id)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[str]:
+    with serve(tmp_path_factory.mktemp("questionnaire-pages"), prepare=_prepare) as url:
+        yield url
+
+
+def pages_to_check() -> list[tuple[str, str]]:
+    q, link, quiz = IDS["q"], IDS["link"], IDS["quiz"]
+    return [
+        ("participant·e", f"/questionnaires/{q}"),
+        ("participant·e", f"/questionnaires/{q}/merci"),
+        ("participant·e", f"/questionnaires/{q}/resultats"),
+        ("animateur·rice", f"/s/{SPACE}/nouveau-questionnaire"),
+        ("animateur·rice", f"/questionnaires/{q}/construire"),
+        ("animateur·rice", f"/questionnaires/{quiz}/construire"),
+        ("animateur·rice", f"/questionnaires/{q}/apercu"),
+        ("animateur·rice", f"/questionnaires/{q}/parametres"),
+        ("animateur·rice", f"/questionnaires/{link}/parametres"),
+        ("animateur·rice", f"/questionnaires/{q}/resultats"),
+        ("animateur·rice", f"/questionnaires/{q}/projeter"),
+        (None, f"/questionnaires/lien/{IDS['token']}"),
+    ]
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="node_modules absent (npm ci installs axe-core)")
+def test_no_axe_violation(browser: Browser, server: str) -> None:
+    contexts = {}
+    found = {}
+    for role, path in pages_to_check():
+        if role not in contexts:
+            contexts[role] = browser.new_context(bypass_csp=True)
+            if role:
+                sign_in(contexts[role].new_page(), server, role)
+        page = contexts[role].new_page()
+        response = page.goto(server + path)
+        assert response is not None and response.status == 200, path
+        if "/resultats" in path or "/projeter" in path:
+            expect(page.locator("[data-r-status]")).to_have_text("en direct")
+        violations = axe_violations(page)
+        if violations:
+            found[f"{role} {path}"] = violations
+        page.close()
+    assert found == {}
+
+
+def test_answering_without_javascript(browser: Browser, server: str) -> None:
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    sign_in(page, server, "participant·e")
+    page.goto(f"{server}/questionnaires/{IDS['q']}")
+    structure = page.get_by_label("1. Votre structure (obligatoire)")
+    structure.fill("Les Ateliers du Lien")
+    page.get_by_label("Salarié·es").fill("12")
+    page.get_by_label("Fusionner").select_option("1")  # ranks by number; two left out
+    page.get_by_role("button", name="Envoyer mes réponses").click()
+    ranking = page.locator(f'[data-q-question="{IDS["ranking"]}"]')
+    expect(ranking.locator("[data-q-error]")).to_have_text(
+        "Donnez un rang différent à chaque proposition."
+    )
+    expect(ranking.locator("fieldset")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("[data-q-alert]")).to_contain_text("à corriger")
+    expect(page.get_by_label("Salarié·es")).to_have_value("12")  # nothing typed is lost
+    expect(structure).to_have_value("Les Ateliers du Lien")
+    page.get_by_label("Fusionner").select_option("1")
+    page.get_by_label("Mutualiser").select_option("2")
+    page.get_by_label("Partager").select_option("3")
+    page.get_by_role("button", name="Envoyer mes réponses").click()
+    thanks = page.get_by_role("heading", name="Merci, vos réponses sont enregistrées.")
+    expect(thanks).to_be_visible()
+    page.get_by_role("link", name="Modifier mes réponses").click()
+    expect(page.get_by_label("Fusionner")).to_have_value("1")
+    expect(page.get_by_label("Salarié·es")).to_have_value("12")
+
+
+def test_visitor_answers_by_the_link(browser: Browser, server: str, screenshot_dir) -> None:
+    page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{server}/questionnaires/lien/{IDS['token']}")
+    expect(page.get_by_role("heading", name="Inscription")).to_be_visible()
+    page.get_by_label("Votre nom").fill("Léa Dupré")
+    page.get_by_label("Votre structure").fill("Coop des Monts")
+    page.get_by_label("Vos attentes").fill("Rencontrer d’autres coopératives")
+    page.screenshot(
+        path=str(screenshot_dir / "questionnaire-link-visitor-phone.png"), full_page=True
+    )
+    page.get_by_role("button", name="Envoyer mes réponses").click()
+    expect(
+        page.get_by_role("heading", name="Merci, vos réponses sont enregistrées.")
+    ).to_be_visible()
+    page.get_by_role("link", name="Modifier mes réponses").click()  # the cookie says who
+    expect(page.get_by_label("Vos attentes")).to_have_value("Rencontrer d’autres coopératives")
+    assert errors == []
