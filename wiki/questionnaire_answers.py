@@ -122,10 +122,12 @@ def _identity(questionnaire: Questionnaire, user: User | None, respondent: Any) 
 def _store_once(
     questionnaire: Questionnaire, key: str, cleaned: dict[int, Any], identity: dict[str, Any]
 ) -> bool:
+    # FOR UPDATE: the same person's other requests (two tabs) wait, instead of both
+    # replacing the answers at once (PostgreSQL; SQLite writes one at a time anyway).
     response = db.session.scalar(
-        select(Response).where(
-            Response.questionnaire_id == questionnaire.id, Response.respondent_key == key
-        )
+        select(Response)
+        .where(Response.questionnaire_id == questionnaire.id, Response.respondent_key == key)
+        .with_for_update()
     )
     replaced = response is not None
     if response is None:
