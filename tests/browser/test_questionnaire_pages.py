@@ -200,3 +200,16 @@ def test_visitor_answers_by_the_link(browser: Browser, server: str, screenshot_d
     page.get_by_role("link", name="Modifier mes réponses").click()  # the cookie says who
     expect(page.get_by_label("Vos attentes")).to_have_value("Rencontrer d’autres coopératives")
     assert errors == []
+
+
+def test_quiz_shows_the_persons_profile(browser: Browser, server: str, screenshot_dir) -> None:
+    page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    sign_in(page, server, "participant·e")
+    page.goto(f"{server}/questionnaires/{IDS['quiz']}")
+    page.get_by_label("Parce que c’est joyeux").check()
+    page.get_by_role("button", name="Envoyer mes réponses").click()
+    expect(page.get_by_role("heading", name="Votre profil : Plaisir")).to_be_visible()
+    expect(page.get_by_text("Vous coopérez pour le plaisir.")).to_be_visible()
+    page.screenshot(
+        path=str(screenshot_dir / "questionnaire-quiz-thanks-phone.png"), full_page=True
+    )

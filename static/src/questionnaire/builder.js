@@ -187,7 +187,7 @@ function setup (root) {
     say(root.dataset.labelAdded)
   })
 
-  setupProfiles(root, csrf, (message) => { failed = message; showStatus() })
+  setupProfiles(root, csrf, (message) => { failed = message; showStatus() }, flushAll)
   setupPreview(root, flushAll)
   window.addEventListener('online', () => { if (failed) cards().forEach((c) => schedule(c, 0)) })
   window.addEventListener('beforeunload', (event) => {
@@ -196,21 +196,34 @@ function setup (root) {
   window.cercleBuilder = { flushAll, state }
 }
 
-function setupProfiles (root, csrf, report) {
+function setupProfiles (root, csrf, report, flushAll) {
   const box = root.querySelector('[data-b-profiles]')
   if (!box) return
   let timer = null
+  const profiles = () => [...box.querySelectorAll('[data-b-profile]')].map((fs) => ({
+    key: fs.dataset.bProfile,
+    title: fs.querySelector('[data-b-profile-field=title]').value,
+    text: fs.querySelector('[data-b-profile-field=text]').value
+  }))
+  const save = async (list) => {
+    const { ok, body } = await post(root.dataset.profilesUrl, csrf, { profiles: list })
+    report(ok ? null : root.dataset.labelError.replace('{message}', body.error.message))
+    return ok
+  }
   box.addEventListener('input', () => {
     clearTimeout(timer)
-    timer = setTimeout(async () => {
-      const profiles = [...box.querySelectorAll('[data-b-profile]')].map((fs) => ({
-        key: fs.dataset.bProfile,
-        title: fs.querySelector('[data-b-profile-field=title]').value,
-        text: fs.querySelector('[data-b-profile-field=text]').value
-      }))
-      const { ok, body } = await post(root.dataset.profilesUrl, csrf, { profiles })
-      report(ok ? null : root.dataset.labelError.replace('{message}', body.error.message))
-    }, DELAY)
+    timer = setTimeout(() => save(profiles()), DELAY)
+  })
+  // a new profile is a new column of points in every question: the page is drawn again
+  const add = box.querySelector('[data-b-add-profile]')
+  add.addEventListener('click', async () => {
+    await flushAll()
+    const taken = new Set(profiles().map((p) => p.key))
+    let n = taken.size + 1
+    while (taken.has(`profil-${n}`)) n++
+    if (await save([...profiles(), { key: `profil-${n}`, title: `${add.dataset.newTitle} ${n}`, text: '' }])) {
+      window.location.reload()
+    }
   })
 }
 
