@@ -5,13 +5,11 @@ from __future__ import annotations
 from urllib.parse import urljoin
 
 from flask import Blueprint, jsonify, request
-from flask_babel import lazy_gettext as _l
 
 from wiki import spaces
-from wiki.errors import ValidationError
 from wiki.views.api import api_headers
 from wiki.views.api.auth import api_user, authenticate
-from wiki.views.api.parsing import checked_space_ref, query_int, query_text
+from wiki.views.api.parsing import checked_space_ref, query_choice, query_int, query_text
 
 from . import service
 from .schema import KIND_LABELS
@@ -48,9 +46,7 @@ def search():
     user = api_user()
     ref = query_text("space")
     space = spaces.get_space(user, checked_space_ref(ref)) if ref else None
-    kind = query_text("kind")
-    if kind is not None and kind not in KIND_LABELS:
-        raise ValidationError(_l("Type inconnu : page, resource, answer ou comment."), field="kind")
+    kind = query_choice("kind", KIND_LABELS)
     outcome = service.run_search(
         user,
         query_text("q") or "",

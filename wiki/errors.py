@@ -7,7 +7,8 @@ Hierarchy::
     ├── AuthenticationRequired  401  sign in first
     ├── PermissionDenied        403  signed in, but your role does not allow it
     ├── ValidationError         400  the input is wrong; ``field`` names the culprit
-    │   └── PayloadTooLarge     413  a file or text over the configured limit
+    │   ├── PayloadTooLarge     413  a file or text over the configured limit
+    │   └── UnknownReference    404  the input names something that does not exist (a parent)
     ├── Conflict                409  the state changed under you (stale revision, taken slug)
     │   ├── ArchivedSpace            the space is frozen, read-only
     │   ├── QuestionnaireClosed      not open yet, or closed: answers are refused
@@ -70,6 +71,15 @@ class ValidationError(CercleError):
 class PayloadTooLarge(ValidationError):
     status = 413
     code = "too_large"
+
+
+class UnknownReference(ValidationError):
+    """A well-formed id in the input that names nothing there: a 404, as JSON:API answers
+    a reference to a missing related resource; still a ``ValidationError``, so a form shows
+    the message beside what the person typed."""
+
+    status = 404
+    code = "not_found"
 
 
 class Conflict(CercleError):

@@ -10,8 +10,10 @@ _HTTP_MESSAGES = {
     404: _l("Cette page n'existe pas (ou plus)."),
     405: _l("Cette action n'est pas possible ici."),
     413: _l("Le fichier ou le texte envoyé est trop volumineux."),
+    414: _l("L'adresse demandée est trop longue."),
     415: _l("Ce format n'est pas accepté."),
     429: _l("Trop de demandes d'un coup : patientez un instant."),
+    431: _l("Les en-têtes de la demande sont trop volumineux."),
 }
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import delete, select, update
 
 from . import events, live
 from .db import db
-from .errors import Conflict, NotFound, PayloadTooLarge, ValidationError
+from .errors import Conflict, NotFound, PayloadTooLarge, UnknownReference, ValidationError
 from .models import (
     SLUG_MAX,
     Page,
@@ -120,7 +120,7 @@ def _check_parent(page_space: Space, parent_id: int | None, moving: Page | None 
         return
     parent = db.session.get(Page, parent_id) if in_id_range(parent_id) else None
     if parent is None or parent.space_id != page_space.id or parent.is_deleted:
-        raise ValidationError(
+        raise UnknownReference(
             _l("La page parente n'existe pas dans cet espace."), field="parent_id"
         )
     ancestor: Page | None = parent

@@ -22,7 +22,7 @@ from .db import db
 from .errors import NotFound, PayloadTooLarge, ValidationError
 from .models import TITLE_MAX, Resource, ResourceTag, Space, User
 from .permissions import Action, allowed, require
-from .spaces import DESCRIPTION_MAX, clean_title
+from .spaces import DESCRIPTION_MAX, clean_title, one_line
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +38,8 @@ _URL_FORBIDDEN = re.compile(r"[\s\x00-\x1f\x7f]")
 
 
 def normalize_tag(tag: str) -> str:
-    """``"  #Statuts  SCOP "`` → ``"statuts scop"``."""
-    return " ".join(str(tag).split()).lstrip("#").strip().lower()
+    """``"  #Statuts  SCOP "`` → ``"statuts scop"`` (control characters become spaces)."""
+    return one_line(str(tag)).lstrip("#").strip().lower()
 
 
 def parse_tags(tags: str | list[str] | None) -> list[str]:

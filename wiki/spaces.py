@@ -13,7 +13,7 @@ from .db import db
 from .errors import NotFound, PermissionDenied, ValidationError
 from .models import ROLES, SLUG_MAX, TITLE_MAX, VISIBILITIES, Membership, Space, User
 from .permissions import SPACE_NOT_FOUND, Action, can_create_space, require
-from .slugs import slugify
+from .slugs import has_visible_character, slugify
 
 DESCRIPTION_MAX = 5000
 #: the largest number an INTEGER column holds on every backend; a larger id in a URL or a
@@ -33,9 +33,19 @@ def one_line(text: str) -> str:
 
 
 def clean_title(title: str) -> str:
+    """``title`` on one line; refused when empty, too long, or with nothing to see in it."""
     title = one_line(title)
     if not title:
         raise ValidationError(_l("Le titre est obligatoire."), field="title")
+    if not has_visible_character(title):
+        # Zero-width spaces, bidi controls, BOM …: a title nobody could read or click.
+        raise ValidationError(
+            _l(
+                "Le titre doit contenir au moins une lettre, un chiffre ou un signe visible "
+                "(les espaces et caractères invisibles ne comptent pas)."
+            ),
+            field="title",
+        )
     if len(title) > TITLE_MAX:
         raise ValidationError(
             _l("Le titre dépasse %(max)s caractères.", max=TITLE_MAX), field="title"

@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, g, jsonify, render_template, request, session
+from flask import Flask, Response, g, jsonify, make_response, render_template, request, session
 from flask_babel import Babel, gettext
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import IntegrityError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestHeaderFieldsTooLarge, RequestURITooLarge
 
 from . import accounts
 from .db import db
 from .errors import CercleError
 
 log = logging.getLogger(__name__)
+
+#: Longer than any address or header set Cercle builds or a browser sends; refused before
+#: routing so the answer comes from this edge (JSON under /api) rather than from the HTTP
+#: server's own bare page at its higher limits (64 KiB a line for Werkzeug's).
+URL_MAX = 8 * 1024
+HEADERS_MAX = 16 * 1024
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -48,14 +54,28 @@ def _load_user(user_id: str):
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/")
+    return request.path == "/api" or request.path.startswith("/api/")
 
 
-def _error_response(status: int, code: str, message: str):
+def _error_response(
+    status: int, code: str, message: str, headers: list[tuple[str, str]] | None = None
+) -> Response:
     message = str(message)  # never a LazyString: jsonify cannot serialise one
     if _wants_json():
-        return jsonify(error={"code": code, "message": message}), status
-    return render_template("error.html", status=status, message=message), status
+        response = jsonify(error={"code": code, "message": message})
+    else:
+        response = make_response(render_template("error.html", status=status, message=message))
+    response.status_code = status
+    response.headers.extend(headers or [])
+    return response
+
+
+def _refuse_oversized_request() -> None:
+    """414 / 431 for what no Cercle page needs, answered by the error handlers below."""
+    if len(request.path) + len(request.query_string) > URL_MAX:
+        raise RequestURITooLarge()
+    if sum(len(name) + len(value) + 4 for name, value in request.headers.items()) > HEADERS_MAX:
+        raise RequestHeaderFieldsTooLarge()
 
 
 def _register_errors(app: Flask) -> None:
@@ -68,10 +88,11 @@ def _register_errors(app: Flask) -> None:
         return _error_response(error.status, error.code, error.message)
 
     @app.errorhandler(IntegrityError)
-    def _concurrent_write(_error: IntegrityError):
+    def _concurrent_write(error: IntegrityError):
         # Two writes raced for the same unique value (revision number, slug): the
         # second one loses cleanly instead of failing with a server error.
         db.session.rollback()
+        log.warning("A write lost a race: %s", error.orig)
         return _error_response(
             409,
             "conflict",
@@ -89,7 +110,9 @@ def _register_errors(app: Flask) -> None:
         from .messages import http_message
 
         status = error.code or 500
-        return _error_response(status, f"http_{status}", http_message(status))
+        # Keep what the status promises (``Allow`` on a 405 …); the body is ours.
+        headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+        return _error_response(status, f"http_{status}", http_message(status), headers)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
@@ -116,6 +139,7 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     app.after_request(_security_headers)
+    app.before_request(_refuse_oversized_request)
     _register_errors(app)
     register_blueprints(app)
 

@@ -138,7 +138,7 @@ def test_page_tree_nests_children_under_parents(personas, facilitator):
 
 def test_create_under_unknown_parent_is_refused(personas, facilitator):
     response = create(facilitator, "Orpheline", parent_id="999999")
-    assert response.status_code == 400
+    assert response.status_code == 404  # the form again, with why: that parent is missing
     assert "La page parente n'existe pas dans cet espace." in unescape(
         response.get_data(as_text=True)
     )

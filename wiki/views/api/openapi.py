@@ -12,7 +12,8 @@ from flask import jsonify
 
 from . import api_blueprint
 from .openapi_questionnaires import merge_into
-from .openapi_schemas import SCHEMAS, ref
+from .openapi_schemas import ACCEPTED_FILE_TYPES, SCHEMAS, ref
+from .pages import REVISIONS_LIMIT_MAX, REVISIONS_OFFSET_MAX
 
 Json = dict[str, Any]
 PREFIX = "/api/v1"
@@ -174,7 +175,10 @@ PATHS: Json = {
             body={
                 "required": True,
                 "content": {
-                    "multipart/form-data": {"schema": ref("FileUpload")},
+                    "multipart/form-data": {
+                        "schema": ref("FileUpload"),
+                        "encoding": {"file": {"contentType": ACCEPTED_FILE_TYPES}},
+                    },
                     "application/x-www-form-urlencoded": {"schema": ref("LinkInput")},
                     "application/json": {"schema": ref("LinkInput")},
                 },
@@ -236,10 +240,14 @@ PATHS: Json = {
                 PAGE_ID,
                 _query_param(
                     "limit",
-                    "Nombre de versions (1 à 500, 100 par défaut).",
-                    {"type": "integer", "minimum": 1, "maximum": 500},
+                    f"Nombre de versions (1 à {REVISIONS_LIMIT_MAX}, 100 par défaut).",
+                    {"type": "integer", "minimum": 1, "maximum": REVISIONS_LIMIT_MAX},
                 ),
-                _query_param("offset", "Versions à sauter.", {"type": "integer", "minimum": 0}),
+                _query_param(
+                    "offset",
+                    "Versions à sauter.",
+                    {"type": "integer", "minimum": 0, "maximum": REVISIONS_OFFSET_MAX},
+                ),
             ),
             errors=(400, 401, 404),
         ),

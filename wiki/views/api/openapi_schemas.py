@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from ... import uploads
 from ...models import ROLES, TITLE_MAX, VISIBILITIES
 from ...pages import MARKDOWN_MAX, MESSAGE_MAX
+from ...slugs import VISIBLE_PATTERN
+from ...spaces import DESCRIPTION_MAX, ID_MAX
 
 Json = dict[str, Any]
 
@@ -15,8 +18,31 @@ def ref(name: str) -> Json:
 
 
 _string = {"type": "string"}
+_title: Json = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": TITLE_MAX,
+    "pattern": VISIBLE_PATTERN,
+    "description": "Au moins un caractère visible (espaces et caractères invisibles exclus).",
+}
+# Optional: without one, the file name or the site's address stands in.
+_optional_title: Json = {**_title, "minLength": 0, "pattern": f"^$|{VISIBLE_PATTERN}"}
+#: the media types an upload may have once recognised (``multipart`` encoding of « file »)
+ACCEPTED_FILE_TYPES = ", ".join(sorted({t.mime_type for t in uploads.TYPES.values()}))
+_FILE_LABELS = sorted(uploads.TYPES)
+_url: Json = {"type": "string", "format": "uri", "description": "Adresse http(s)."}
+_description: Json = {"type": "string", "maxLength": DESCRIPTION_MAX}
+_tags_text: Json = {"type": "string", "description": "Séparées par des virgules."}
+
+
+def _form_text(schema: Json) -> Json:
+    """``schema`` for a form field: every value arrives as text, so no ``type`` is
+    promised that the server could not tell apart (``5`` and ``"5"`` are the same field)."""
+    return {key: value for key, value in schema.items() if key != "type"}
+
+
 _datetime = {"type": "string", "format": "date-time"}
-_nullable_id = {"type": ["integer", "null"], "minimum": 1}
+_nullable_id = {"type": ["integer", "null"], "minimum": 1, "maximum": ID_MAX}
 _user_ref = {
     "type": ["object", "null"],
     "properties": {"id": {"type": "integer"}, "name": _string},
@@ -75,8 +101,8 @@ SCHEMAS: Json = {
         "type": "object",
         "required": ["title"],
         "properties": {
-            "title": {"type": "string", "minLength": 1, "maxLength": TITLE_MAX},
-            "description": {"type": "string", "maxLength": 5000},
+            "title": _title,
+            "description": {"type": "string", "maxLength": DESCRIPTION_MAX},
             "starts_on": {"type": ["string", "null"], "format": "date"},
             "ends_on": {"type": ["string", "null"], "format": "date"},
             "visibility": {"type": "string", "enum": list(VISIBILITIES), "default": "members"},
@@ -142,7 +168,7 @@ SCHEMAS: Json = {
         "type": "object",
         "required": ["title"],
         "properties": {
-            "title": {"type": "string", "minLength": 1, "maxLength": TITLE_MAX},
+            "title": _title,
             "markdown": {"type": "string", "maxLength": MARKDOWN_MAX, "default": ""},
             "parent_id": _nullable_id,
             "message": {"type": "string", "maxLength": MESSAGE_MAX},
@@ -151,14 +177,15 @@ SCHEMAS: Json = {
     "PageUpdate": {
         "type": "object",
         "description": "Au moins « markdown » ou « title ».",
-        "minProperties": 1,
+        "anyOf": [{"required": ["markdown"]}, {"required": ["title"]}],
         "properties": {
-            "title": {"type": "string", "minLength": 1, "maxLength": TITLE_MAX},
+            "title": _title,
             "markdown": {"type": "string", "maxLength": MARKDOWN_MAX},
             "message": {"type": "string", "maxLength": MESSAGE_MAX},
             "base_revision": {
                 "type": ["integer", "null"],
                 "minimum": 0,
+                "maximum": ID_MAX,
                 "description": "Version de départ ; si la page a changé depuis : 409.",
             },
         },
@@ -205,9 +232,9 @@ SCHEMAS: Json = {
         "type": "object",
         "required": ["url"],
         "properties": {
-            "url": {"type": "string", "format": "uri", "description": "Adresse http(s)."},
-            "title": {"type": "string", "maxLength": TITLE_MAX},
-            "description": {"type": "string"},
+            "url": _url,
+            "title": _optional_title,
+            "description": _description,
             "tags": {
                 "oneOf": [
                     {"type": "string", "description": "Séparées par des virgules."},
@@ -219,13 +246,23 @@ SCHEMAS: Json = {
     "FileUpload": {
         "type": "object",
         "required": ["file"],
+        "description": (
+            "Un fichier par requête (un lien s'ajoute sans « file », voir LinkInput) ; "
+            "chaque valeur y est un texte."
+        ),
         "properties": {
-            "file": {"type": "string", "format": "binary"},
-            "title": {"type": "string", "maxLength": TITLE_MAX},
-            "description": {"type": "string"},
-            "tags": {"type": "string", "description": "Séparées par des virgules."},
-            "url": {"type": "string", "description": "Sans « file » : ajoute un lien."},
+            "file": {
+                "type": "string",
+                "format": "binary",
+                "description": (
+                    "Le type est reconnu au contenu, pas au nom : " + ", ".join(_FILE_LABELS) + "."
+                ),
+            },
+            "title": _form_text(_optional_title),
+            "description": _form_text(_description),
+            "tags": _form_text(_tags_text),
         },
+        "not": {"required": ["url"]},
     },
     "SearchHit": {
         "type": "object",

@@ -14,6 +14,10 @@ from .auth import api_user
 from .parsing import checked_id, checked_space_ref, json_body, query_int
 from .serializers import page_json, page_summary, revision_json
 
+REVISIONS_LIMIT_MAX = 500
+#: Further than any history goes; the OpenAPI document states the same bound.
+REVISIONS_OFFSET_MAX = 1_000_000
+
 
 def _page(page_id: int) -> Page:
     return pages.get_page(api_user(), checked_id(page_id))
@@ -75,8 +79,8 @@ def delete_page(id: int):
 
 @api_blueprint.get("/pages/<int:id>/revisions")
 def list_revisions(id: int):
-    limit = query_int("limit", default=100, minimum=1, maximum=500)
-    offset = query_int("offset", default=0, minimum=0, maximum=1_000_000)
+    limit = query_int("limit", default=100, minimum=1, maximum=REVISIONS_LIMIT_MAX)
+    offset = query_int("offset", default=0, minimum=0, maximum=REVISIONS_OFFSET_MAX)
     query = revisions.history(_page(id)).limit(limit).offset(offset)
     return jsonify([revision_json(revision) for revision in db.session.scalars(query)])
 

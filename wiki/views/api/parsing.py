@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask import request
@@ -38,11 +38,9 @@ class UnsupportedMediaType(CercleError):
 
 
 def _clean_text(name: str, value: str) -> str:
-    """Refuse characters no database column can store (NUL, lone surrogates)."""
-    if "\x00" in value:
-        raise ValidationError(
-            _l("Le champ « %(name)s » contient un caractère interdit.", name=name), field=name
-        )
+    """Refuse text that is not Unicode (lone surrogates). NUL and other control
+    characters are valid JSON strings, so they pass: each service cleans its fields
+    (``one_line`` for titles, NUL dropped from texts) before anything is stored."""
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
@@ -98,6 +96,9 @@ class Body:
         value = self._get(name, False)
         if value is _MISSING or value is None:
             return None
+        # JSON has one number type: 1.0 is the integer 1 (as JSON Schema's ``integer`` says).
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValidationError(
                 _l("Le champ « %(name)s » doit être un nombre entier.", name=name), field=name
@@ -182,9 +183,11 @@ def checked_space_ref(ref: str) -> str:
 
 
 def query_int(name: str, *, default: int, minimum: int, maximum: int) -> int:
-    raw = request.args.get(name, "").strip()
-    if not raw:
+    """An integer parameter, ``default`` when absent; present but empty is a 400, as the
+    OpenAPI document says (``page=`` is no number)."""
+    if name not in request.args:
         return default
+    raw = request.args[name].strip()
     if not _DIGITS.fullmatch(raw) or len(raw) > 9 or not minimum <= int(raw) <= maximum:
         raise ValidationError(
             _l(
@@ -202,3 +205,21 @@ def query_text(name: str) -> str | None:
     """A query-string parameter, None when absent or empty."""
     raw = request.args.get(name, "").strip()
     return _clean_text(name, raw)[:200] if raw else None
+
+
+def query_choice(name: str, choices: Iterable[str]) -> str | None:
+    """One of ``choices``, or None when absent; present but empty or unknown is a 400."""
+    if name not in request.args:
+        return None
+    raw = request.args[name]
+    allowed = tuple(choices)
+    if raw not in allowed:
+        raise ValidationError(
+            _l(
+                "Le paramètre « %(name)s » doit valoir : %(choices)s.",
+                name=name,
+                choices=", ".join(allowed),
+            ),
+            field=name,
+        )
+    return raw
