@@ -13,7 +13,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from . import kinds, pages
+from . import events, kinds, pages
 from .db import db
 from .errors import AnswersExist, NotFound
 from .kinds import PageKind
@@ -194,6 +194,7 @@ def refresh_page(user: User, questionnaire: Questionnaire, title: str | None = N
     markdown = rendition(questionnaire.intro, ordered(questionnaire))
     pages.update_page(user, questionnaire.page, markdown=markdown, title=title)
     db.session.commit()
+    events.answers_changed.send(questionnaire)  # the live wall shows the new questions
 
 
 def answered_question_ids(question_ids: Iterable[int]) -> set[int]:

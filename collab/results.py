@@ -1,0 +1,172 @@
+"""Live questionnaire results (the "mur de réponses"): Socket.IO namespace ``/results``.
+
+A client emits ``watch`` ``{"questionnaire_id": n}`` and gets ``{"ok": true, "results": …}``
+(its own result included) once READ and the questionnaire's results visibility are checked
+by ``wiki.questionnaire_results``; it then sits in the room ``results:<n>``. After every
+committed answer the service sends ``wiki.events.answers_changed``; the broadcaster emits
+``results`` (the same dict, without anyone's own result) to the room, at most once per
+``RESULTS_COALESCE_SECONDS`` (0.1 s) per questionnaire: the first answer of a burst goes
+out at once, the ones that follow within the window go together. ``unwatch`` leaves.
+
+Connecting needs no account (a link-visible space shows results to anyone allowed to
+read it); ``watch`` says why it refuses. Domain errors become ``{"ok": false, "error":
+{code, message}}`` in ``_answered``, the one place.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, current_app, has_app_context, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_socketio import Namespace, SocketIO, join_room, leave_room
+
+from wiki import accounts, events, questionnaire_results
+from wiki.db import db
+from wiki.errors import CercleError, NotFound, ValidationError
+from wiki.models import User
+from wiki.questionnaire_core import load
+
+NAMESPACE = "/results"
+EVENT = "results"
+COALESCE_SECONDS = 0.1
+EXTENSION_KEY = "cercle.results"
+log = logging.getLogger(__name__)
+
+
+def room_name(questionnaire_id: int) -> str:
+    return f"results:{questionnaire_id}"
+
+
+class ResultsBroadcaster:
+    """Turns ``answers_changed`` signals into coalesced ``results`` emits, off the request."""
+
+    def __init__(self, app: Flask, socketio: SocketIO, interval: float = COALESCE_SECONDS):
+        self.app, self.socketio, self.interval = app, socketio, interval
+        self.pending: set[int] = set()
+        self.last_emit: dict[int, float] = {}
+        self.lock = threading.Lock()
+        self.wake = threading.Event()
+        self.stopped = threading.Event()
+        self._started = False
+
+    def on_answers_changed(self, sender: Any, **_extra: Any) -> None:
+        if has_app_context() and current_app._get_current_object() is not self.app:
+            return  # another app of this process (tests create many)
+        questionnaire_id = getattr(sender, "id", None)
+        if isinstance(questionnaire_id, int):
+            self.mark(questionnaire_id)
+
+    def mark(self, questionnaire_id: int) -> None:
+        with self.lock:
+            self.pending.add(questionnaire_id)
+            if not self._started:
+                self._started = True
+                self.socketio.start_background_task(self.run)
+        self.wake.set()
+
+    def _due(self) -> tuple[list[int], float | None]:
+        """Questionnaires to emit now, and how long until the next one is due."""
+        now, due, wait = time.monotonic(), [], None
+        with self.lock:
+            for questionnaire_id in list(self.pending):
+                left = self.last_emit.get(questionnaire_id, -1e9) + self.interval - now
+                if left <= 0:
+                    due.append(questionnaire_id)
+                    self.pending.discard(questionnaire_id)
+                    self.last_emit[questionnaire_id] = now
+                else:
+                    wait = left if wait is None else min(wait, left)
+        return due, wait
+
+    def run(self) -> None:
+        while not self.stopped.is_set():
+            self.wake.wait(timeout=1.0)
+            self.wake.clear()
+            due, wait = self._due()
+            for questionnaire_id in due:
+                self.emit(questionnaire_id)
+            if wait is not None:
+                time.sleep(wait)
+                self.wake.set()
+
+    def emit(self, questionnaire_id: int) -> None:
+        with self.app.app_context():
+            try:
+                found = questionnaire_results.compute(load(questionnaire_id))
+            except NotFound:
+                return
+            except Exception:  # a failed emit must not stop the wall for everyone
+                log.exception("Résultats en direct : calcul impossible")
+                return
+            finally:
+                db.session.rollback()
+        self.socketio.emit(EVENT, found, to=room_name(questionnaire_id), namespace=NAMESPACE)
+
+
+def _answered(handler: Callable[..., Any]) -> Callable[..., Any]:
+    """Every call gets an answer: the handler's, or the domain error in words."""
+
+    @functools.wraps(handler)
+    def wrapper(self: ResultsNamespace, *args: Any) -> Any:
+        try:
+            return handler(self, *args)
+        except CercleError as error:
+            db.session.rollback()
+            return {"ok": False, "error": {"code": error.code, "message": error.message}}
+
+    return wrapper
+
+
+def _questionnaire_id(data: Any) -> int:
+    value = data.get("questionnaire_id") if isinstance(data, dict) else None
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValidationError(_l('Identifiant attendu : {"questionnaire_id": <nombre>}.'))
+    return value
+
+
+class ResultsNamespace(Namespace):
+    def __init__(self) -> None:
+        super().__init__(NAMESPACE)
+        self.users: dict[str, int | None] = {}
+
+    def on_connect(self, auth: Any = None) -> None:
+        token = auth.get("token") if isinstance(auth, dict) else None
+        user = accounts.user_for_token(token) if isinstance(token, str) and token else None
+        if user is None and current_user and current_user.is_authenticated:
+            user = current_user._get_current_object()
+        self.users[request.sid] = user.id if user is not None else None
+
+    def on_disconnect(self, *_args: Any) -> None:
+        self.users.pop(request.sid, None)
+
+    def _user(self) -> User | None:
+        user_id = self.users.get(request.sid)
+        return db.session.get(User, user_id) if user_id is not None else None
+
+    @_answered
+    def on_watch(self, data: Any = None) -> dict[str, Any]:
+        questionnaire_id = _questionnaire_id(data)
+        found = questionnaire_results.results(self._user(), questionnaire_id)
+        join_room(room_name(questionnaire_id))
+        return {"ok": True, "results": found}
+
+    @_answered
+    def on_unwatch(self, data: Any = None) -> dict[str, Any]:
+        leave_room(room_name(_questionnaire_id(data)))
+        return {"ok": True}
+
+
+def init_app(app: Flask, socketio: SocketIO) -> ResultsBroadcaster:
+    broadcaster = ResultsBroadcaster(app, socketio)
+    # blinker holds receivers weakly: the broadcaster lives in app.extensions, with the app
+    events.answers_changed.connect(broadcaster.on_answers_changed)
+    socketio.on_namespace(ResultsNamespace())
+    app.extensions[EXTENSION_KEY] = broadcaster
+    return broadcaster
