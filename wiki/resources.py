@@ -178,7 +178,7 @@ def add_file(
         title=title,
         description=description,
         stored_name=stored_name,
-        filename=display_name,
+        filename=uploads.served_name(display_name, pending.file_type),
         mime_type=pending.file_type.mime_type,
         size=pending.size,
         author_id=user.id,

@@ -4,7 +4,8 @@ Nothing the person sends decides where a file lands or how it is served: the byt
 copied to a temporary file in the space's folder, their type is recognised from the
 content (magic bytes, inner zip entries), and only then renamed to
 ``<32 hex digits>.<extension of the detected type>``. The original file name is kept
-as display text only (``clean_filename``).
+as display text only (``clean_filename``), its extension made to follow the detected
+type (``served_name``).
 
 This module knows nothing about Flask or the database; ``wiki.resources`` drives it.
 """
@@ -123,6 +124,28 @@ def clean_filename(filename: str | None) -> str:
     name = "".join(c for c in name if unicodedata.category(c)[0] != "C")
     name = " ".join(name.split()).strip(" .")
     return name[:FILENAME_MAX] or "fichier"
+
+
+#: other spellings of a type's extension that a served name may keep
+_EXTENSION_ALIASES = {"jpg": ("jpeg",), "md": ("markdown",), "txt": ("text",)}
+
+
+def served_name(filename: str | None, file_type: FileType) -> str:
+    """The name a file is stored and served under: its extension follows the detected
+    type, so a PNG named ``x.png.html`` goes out as ``x.png``. A browser (or the desktop
+    after a download) picks a handler by the last extension; it must never read HTML.
+    """
+    name = clean_filename(filename)
+    accepted = (file_type.extension, *_EXTENSION_ALIASES.get(file_type.extension, ()))
+    stem, dot, suffix = name.rpartition(".")
+    if dot and stem and suffix.lower() in accepted:
+        return name
+    if dot and stem:
+        # Another type's extension (``.html``, ``.exe`` …) is a claim the content refuted.
+        name = stem
+    if PurePosixPath(name.lower()).suffix.lstrip(".") in accepted:
+        return name
+    return f"{name[: FILENAME_MAX - len(file_type.extension) - 1]}.{file_type.extension}"
 
 
 def _read_chunks(path: Path) -> Iterator[bytes]:

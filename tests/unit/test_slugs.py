@@ -56,3 +56,20 @@ def test_slugify_is_idempotent() -> None:
     once = slugify("Cœur d’ÉTÉ : coopérer !")
     assert once == "coeur-d-ete-cooperer"
     assert slugify(once) == once
+
+
+def test_invisible_set_covers_every_control_format_and_separator_character():
+    """``INVISIBLE_RANGES`` is written out for the OpenAPI document; it must still hold
+    every Cc, Cf, Zs, Zl and Zp character of this Python's Unicode database."""
+    import sys
+    import unicodedata
+
+    from wiki.slugs import has_visible_character
+
+    hidden = {"Cc", "Cf", "Zs", "Zl", "Zp"}
+    seen = [
+        f"U+{code:04X}"
+        for code in range(sys.maxunicode + 1)
+        if unicodedata.category(chr(code)) in hidden and has_visible_character(chr(code))
+    ]
+    assert seen == []

@@ -227,3 +227,28 @@ def test_stored_path_refuses_names_it_did_not_generate(tmp_path, name):
 def test_only_images_are_inline():
     expected = {"image/png", "image/jpeg", "image/gif", "image/webp"}
     assert expected == uploads.INLINE_MIME_TYPES
+
+
+@pytest.mark.parametrize(
+    ("filename", "extension", "served"),
+    [
+        ("x.png.html", "png", "x.png"),
+        ("photo.html", "png", "photo.png"),
+        ("photo", "png", "photo.png"),
+        ("x.png.png", "png", "x.png.png"),
+        ("scan.JPEG", "jpg", "scan.JPEG"),
+        ("notes.markdown", "md", "notes.markdown"),
+        ("page.html", "txt", "page.txt"),
+        ("outil.exe", "pdf", "outil.pdf"),
+        (".htaccess", "txt", "htaccess.txt"),
+        ("../../x.svg", "png", "x.png"),
+    ],
+)
+def test_served_name_extension_follows_the_detected_type(filename, extension, served):
+    assert uploads.served_name(filename, uploads.TYPES[extension]) == served
+
+
+def test_served_name_stays_within_the_length_limit():
+    served = uploads.served_name("a" * 300 + ".html", uploads.TYPES["png"])
+    assert len(served) == uploads.FILENAME_MAX
+    assert served.endswith(".png")

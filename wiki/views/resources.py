@@ -141,11 +141,14 @@ def download(space_ref: str, resource_id: int):
     path = resources.file_path(resource, _upload_dir())
     if not path.is_file():
         raise NotFound(_("Ce fichier est introuvable."))
+    file_type = uploads.type_for_mime(resource.mime_type)
+    # Files stored before names followed their type get the same treatment when served.
+    name = uploads.served_name(resource.filename, file_type) if file_type else path.name
     response = send_file(
         path,
         mimetype=resource.mime_type,
         as_attachment=resource.mime_type not in uploads.INLINE_MIME_TYPES,
-        download_name=resource.filename or path.name,
+        download_name=name,
         conditional=True,
     )
     response.headers["Content-Security-Policy"] = FILE_CSP
