@@ -104,6 +104,17 @@ def _prepare(_app) -> None:
             }
         ],
     )
+    grid = questionnaires.create(
+        facilitator,
+        space,
+        title="Grille d’auto-évaluation (exemple)",
+        kind="grid",
+        questions=[
+            {"label": f"Indicateur d’exemple {n}", "type": "scale", "section": section}
+            for n, section in enumerate(["Gouvernance", "Gouvernance", "Ancrage", "Économie"])
+        ],
+    )
+    IDS.update(grid=grid.id)
     IDS.update(q=q.id, ranking=ids[8], link=link.id, token=link.link_token, quiz=quiz.id)
 
 
@@ -213,3 +224,55 @@ def test_quiz_shows_the_persons_profile(browser: Browser, server: str, screensho
     page.screenshot(
         path=str(screenshot_dir / "questionnaire-quiz-thanks-phone.png"), full_page=True
     )
+
+
+def test_grid_shows_the_persons_radar(browser: Browser, server: str, screenshot_dir) -> None:
+    page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    sign_in(page, server, "participant·e")
+    page.goto(f"{server}/questionnaires/{IDS['grid']}")
+    expect(page.get_by_role("heading", name="Gouvernance")).to_be_visible()
+    for n, point in enumerate(["4", "5", "2", "3"]):
+        page.locator("[data-q-question]").nth(n).locator("label.q-point", has_text=point).click()
+    page.get_by_role("button", name="Envoyer mes réponses").click()
+    expect(page.get_by_role("heading", name="Votre auto-évaluation")).to_be_visible()
+    expect(page.locator(".q-radar svg")).to_be_visible()
+    page.screenshot(
+        path=str(screenshot_dir / "questionnaire-grid-thanks-phone.png"), full_page=True
+    )
+
+
+def test_draft_survives_a_lost_connection(browser: Browser, server: str, screenshot_dir) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    sign_in(page, server, "participant·e")
+    page.goto(f"{server}/questionnaires/{IDS['q']}")
+    expect(page.locator("[data-q-progress-text]")).to_have_text("0 questions répondues sur 10")
+    page.get_by_label("1. Votre structure (obligatoire)").fill("Les Ateliers du Lien")
+    page.get_by_label("SCIC").check()
+    page.get_by_label("Mot 1 sur 3").fill("élan")
+    expect(page.locator("[data-q-progress-text]")).to_have_text("3 questions répondues sur 10")
+    page.screenshot(path=str(screenshot_dir / "questionnaire-every-type-phone.png"), full_page=True)
+    context.set_offline(True)
+    page.locator("[data-q-submit]").click()
+    expect(page.locator("[data-q-alert]")).to_contain_text("Pas de connexion")
+    context.set_offline(False)
+    page.reload()  # the server's copy is older: the draft kept on the device comes back
+    expect(page.locator("[data-q-alert]")).to_contain_text("Brouillon retrouvé")
+    expect(page.get_by_label("1. Votre structure (obligatoire)")).to_have_value(
+        "Les Ateliers du Lien"
+    )
+    expect(page.get_by_label("Mot 1 sur 3")).to_have_value("élan")
+    page.locator("[data-q-submit]").click()
+    expect(
+        page.get_by_role("heading", name="Merci, vos réponses sont enregistrées.")
+    ).to_be_visible()
+    page.get_by_role("link", name="Modifier mes réponses").click()
+    expect(page.locator("[data-q-alert]")).to_be_empty()  # sent: no draft any more
+
+
+def test_a_reader_reads_but_does_not_answer(browser: Browser, server: str) -> None:
+    page = browser.new_context().new_page()
+    sign_in(page, server, "lecteur·rice")
+    page.goto(f"{server}/questionnaires/{IDS['q']}")
+    expect(page.get_by_text("votre rôle dans l’espace ne permet pas d’y répondre")).to_be_visible()
+    expect(page.get_by_role("button", name="Envoyer mes réponses")).to_have_count(0)

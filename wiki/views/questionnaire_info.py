@@ -81,6 +81,10 @@ def info_for(
         else url_for("questionnaires.submit", qid=questionnaire.id)
     )
     respondents = service.respondent_count(questionnaire)
+    # readers read; members who edit answer, and so does anyone who came by the link
+    can_answer = allowed(current_user, space, Action.EDIT) or (
+        questionnaire.audience == "link" and by_link
+    )
     visible = _results_visible(questionnaire, member, can_manage, answered)
     return {
         "state": state,
@@ -88,6 +92,7 @@ def info_for(
         "member": member,
         "can_manage": can_manage,
         "answered": answered,
+        "can_answer": can_answer and not space.is_archived,
         "ask_identity": questionnaire.audience == "link" and not current_user.is_authenticated,
         "answer_url": answer_url,
         "answer_url_get": answer_url.removesuffix("/repondre"),

@@ -72,13 +72,15 @@ function words (root, card, question) {
   const list = card.querySelector('[data-r-words]')
   if (!list) return
   const url = list.dataset.hideUrl
+  // the room's broadcast does not list the words taken off the wall: those stay as they are
+  const kept = question.hidden === undefined ? [...list.querySelectorAll('.r-word-hidden')] : []
   const all = (question.words || []).concat((question.hidden || []).map((w) => ({ ...w, hidden: true })))
   list.replaceChildren(...all.map((w) => {
     const li = el('li', 'r-word' + (w.hidden ? ' r-word-hidden' : ''))
     li.append(el('span', 'r-word-text', w.word), ' ', el('span', 'r-word-count', String(w.count)))
     if (url) li.append(' ', hideForm(root, url, w))
     return li
-  }))
+  }), ...kept)
 }
 
 function ranks (root, card, question) {
