@@ -5,8 +5,10 @@ A client emits ``watch`` ``{"questionnaire_id": n}`` and gets ``{"ok": true, "re
 by ``wiki.questionnaire_results``; it then sits in the room ``results:<n>``. After every
 committed answer the service sends ``wiki.events.answers_changed``; the broadcaster emits
 ``results`` (the same dict, without anyone's own result) to the room, at most once per
-``RESULTS_COALESCE_SECONDS`` (0.1 s) per questionnaire: the first answer of a burst goes
-out at once, the ones that follow within the window go together. ``unwatch`` leaves.
+``COALESCE_SECONDS`` (0.1 s) per questionnaire: the first answer of a burst goes out at
+once, the ones that follow within the window go together. ``unwatch`` leaves. Nothing is
+computed for a questionnaire nobody watches in this process (with ``REDIS_URL``, watchers
+may sit in another process, so every change is emitted through the queue).
 
 Connecting needs no account (a link-visible space shows results to anyone allowed to
 read it); ``watch`` says why it refuses. Domain errors become ``{"ok": false, "error":
@@ -49,6 +51,10 @@ class ResultsBroadcaster:
 
     def __init__(self, app: Flask, socketio: SocketIO, interval: float = COALESCE_SECONDS):
         self.app, self.socketio, self.interval = app, socketio, interval
+        #: sid → questionnaires it watches, in this process
+        self.watchers: dict[str, set[int]] = {}
+        #: with several processes, a watcher may sit in another one: always emit
+        self.everywhere = bool(app.config.get("REDIS_URL"))
         self.pending: set[int] = set()
         self.last_emit: dict[int, float] = {}
         self.lock = threading.Lock()
@@ -63,8 +69,23 @@ class ResultsBroadcaster:
         if isinstance(questionnaire_id, int):
             self.mark(questionnaire_id)
 
-    def mark(self, questionnaire_id: int) -> None:
+    def watch(self, sid: str, questionnaire_id: int, watching: bool = True) -> None:
         with self.lock:
+            watched = self.watchers.setdefault(sid, set())
+            (watched.add if watching else watched.discard)(questionnaire_id)
+
+    def forget(self, sid: str) -> None:
+        with self.lock:
+            self.watchers.pop(sid, None)
+
+    def _watched(self, questionnaire_id: int) -> bool:
+        return self.everywhere or any(questionnaire_id in w for w in self.watchers.values())
+
+    def mark(self, questionnaire_id: int) -> None:
+        """Schedule an emit; nothing is computed for a questionnaire nobody watches."""
+        with self.lock:
+            if not self._watched(questionnaire_id):
+                return
             self.pending.add(questionnaire_id)
             if not self._started:
                 self._started = True
@@ -132,8 +153,9 @@ def _questionnaire_id(data: Any) -> int:
 
 
 class ResultsNamespace(Namespace):
-    def __init__(self) -> None:
+    def __init__(self, broadcaster: ResultsBroadcaster) -> None:
         super().__init__(NAMESPACE)
+        self.broadcaster = broadcaster
         self.users: dict[str, int | None] = {}
 
     def on_connect(self, auth: Any = None) -> None:
@@ -145,6 +167,7 @@ class ResultsNamespace(Namespace):
 
     def on_disconnect(self, *_args: Any) -> None:
         self.users.pop(request.sid, None)
+        self.broadcaster.forget(request.sid)
 
     def _user(self) -> User | None:
         user_id = self.users.get(request.sid)
@@ -155,11 +178,14 @@ class ResultsNamespace(Namespace):
         questionnaire_id = _questionnaire_id(data)
         found = questionnaire_results.results(self._user(), questionnaire_id)
         join_room(room_name(questionnaire_id))
+        self.broadcaster.watch(request.sid, questionnaire_id)
         return {"ok": True, "results": found}
 
     @_answered
     def on_unwatch(self, data: Any = None) -> dict[str, Any]:
-        leave_room(room_name(_questionnaire_id(data)))
+        questionnaire_id = _questionnaire_id(data)
+        leave_room(room_name(questionnaire_id))
+        self.broadcaster.watch(request.sid, questionnaire_id, watching=False)
         return {"ok": True}
 
 
@@ -167,6 +193,6 @@ def init_app(app: Flask, socketio: SocketIO) -> ResultsBroadcaster:
     broadcaster = ResultsBroadcaster(app, socketio)
     # blinker holds receivers weakly: the broadcaster lives in app.extensions, with the app
     events.answers_changed.connect(broadcaster.on_answers_changed)
-    socketio.on_namespace(ResultsNamespace())
+    socketio.on_namespace(ResultsNamespace(broadcaster))
     app.extensions[EXTENSION_KEY] = broadcaster
     return broadcaster

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from . import accounts, pages, spaces
+from . import accounts, demo_questionnaires, pages, spaces
 from .models import User
 
 DEMO_ACCOUNTS = {
@@ -156,6 +156,7 @@ def seed() -> None:
         message="Ajout d'une attente",
     )
     _seed_resources(facilitator, users["participant·e"], space)
+    demo_questionnaires.seed(facilitator, users["participant·e"], space)
 
 
 def _seed_resources(facilitator: User, participant: User, space) -> None:

@@ -158,7 +158,8 @@ def test_demo_then_demo_if_empty(cli):
         assert email == DEMO_ACCOUNTS[role][0]
         assert accounts.authenticate(email, password).email == email
     counts = (count(Space), count(Page), count(User), count(Membership))
-    assert counts == (1, 7, 3, 3)
+    # 7 pages + 2 answered questionnaires; 3 accounts + 5 voices who answered them
+    assert counts == (1, 9, 8, 8)
 
     second = cli("demo", "--if-empty")
     assert second.exit_code == 0, second.output
@@ -180,7 +181,7 @@ def test_demo_space_content(cli):
     tree = {n.page.title: [c.page.title for c in n.children] for n in navigation.page_tree(space)}
     assert tree["Fiches statuts"] == ["Association loi 1901", "SCIC"]
     roles = sorted(m.role for m in db.session.scalars(select(Membership)))
-    assert roles == ["facilitator", "participant", "reader"]
+    assert roles == ["facilitator", *["participant"] * 6, "reader"]
     cartographie, _moved = pages.find_by_slug(space, "cartographie-des-cooperations")
     assert cartographie.revision_number == 2
     assert [p.title for p in navigation.backlinks(cartographie)] == [
