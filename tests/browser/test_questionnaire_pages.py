@@ -114,7 +114,8 @@ def _prepare(_app) -> None:
             for n, section in enumerate(["Gouvernance", "Gouvernance", "Ancrage", "Économie"])
         ],
     )
-    IDS.update(grid=grid.id)
+    draft = questionnaires.create(facilitator, space, title="Au brouillon", questions=EVERY_TYPE)
+    IDS.update(grid=grid.id, draft=draft.id)
     IDS.update(q=q.id, ranking=ids[8], link=link.id, token=link.link_token, quiz=quiz.id)
 
 
@@ -245,7 +246,7 @@ def test_draft_survives_a_lost_connection(browser: Browser, server: str, screens
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
     sign_in(page, server, "participant·e")
-    page.goto(f"{server}/questionnaires/{IDS['q']}")
+    page.goto(f"{server}/questionnaires/{IDS['draft']}")
     expect(page.locator("[data-q-progress-text]")).to_have_text("0 questions répondues sur 10")
     page.get_by_label("1. Votre structure (obligatoire)").fill("Les Ateliers du Lien")
     page.get_by_label("SCIC").check()
