@@ -13,7 +13,8 @@ its messages carry, not by their connection.
 
 What a state may carry (for everyone, readers included): ``user`` (the name is always the
 account's, the colours only ``#rrggbb[aa]``) and ``cursor`` / ``selection`` made of Yjs
-relative positions (``{anchor, head}``, each ``{type|item: {client, clock}, tname, assoc}``).
+relative positions (``{anchor, head}``, each ``{type, tname, item, assoc}``, ids as
+``{client, clock}``).
 Anything else is dropped before it is relayed: a presence never carries content.
 """
 
@@ -47,10 +48,11 @@ def _id(value: Any) -> dict[str, int] | None:
 
 
 def _position(value: Any) -> dict[str, Any] | None:
-    """A Yjs relative position as ``Y.relativePositionToJSON`` writes it, or None."""
+    """A Yjs relative position as the editor sends it (``{type, tname, item, assoc}``, absent
+    parts null: Yjs tests them against null, so they stay null), or None."""
     if not isinstance(value, dict) or not set(value) <= {"type", "tname", "item", "assoc"}:
         return None
-    clean: dict[str, Any] = {}
+    clean: dict[str, Any] = {"type": None, "tname": None, "item": None}
     for key in ("type", "item"):
         if value.get(key) is not None:
             if (ident := _id(value[key])) is None:

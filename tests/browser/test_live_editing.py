@@ -3,6 +3,7 @@ a reader following along."""
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -316,4 +317,30 @@ def test_quick_save_before_the_editor_caught_up_keeps_the_text(
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_role("heading", level=1, name="Bienvenue à toutes et tous")).to_be_visible()
     expect(page.locator(".markdown-body")).to_contain_text("Avant la journée")
+    assert real(errors) == []
+
+
+def test_text_over_the_size_cap_is_refused_in_words_and_taken_back(
+    browser: Browser, live_server: str
+) -> None:
+    """The server refuses an update that takes the page over 500,000 characters; the editor
+    says so, takes the paste back, and what is typed next is stored as usual."""
+    errors: list[str] = []
+    camille = open_editor(browser, live_server, "animateur·rice", errors)
+    sami = open_editor(browser, live_server, "participant·e", errors)
+    before = text(camille)
+    paste = "{ changes: { from: 0, insert: 'x'.repeat(600000) } }"  # 600,000 characters
+    camille.evaluate(f"() => window.cercleEditor.view.dispatch({paste})")
+    error = camille.locator("[data-live-error]")
+    expect(error).to_contain_text("dépasse")
+    expect(error).to_contain_text("caractères")
+    wait_text(camille, f"t === {json.dumps(before)}")  # taken back
+    camille.locator(".cm-content").click()
+    camille.keyboard.press("Control+Home")
+    camille.keyboard.type("Après le refus : ", delay=15)
+    for page in (camille, sami):
+        wait_text(page, "t.startsWith('Après le refus : ')")
+    markdown = stored_markdown(camille, live_server, "Après le refus : ")
+    assert markdown.startswith("Après le refus : ") and "xxxxxxxxxx" not in markdown
+    assert "xxxxxxxxxx" not in text(sami)
     assert real(errors) == []

@@ -8,6 +8,26 @@ import * as syncProtocol from 'y-protocols/sync'
 import * as awarenessProtocol from 'y-protocols/awareness'
 
 const REMOTE = 'remote'
+// The server refused what an update puts in the page (over the size cap, a shared type the
+// page does not hold): it is taken back here too, or this editor would show text nobody has.
+const CONTENT_REFUSALS = new Set(['too_large', 'foreign_type'])
+
+// An update that only deletes: `ranges` maps a Yjs client id to [{ clock, len }] (the v1
+// encoding: no structs, then the delete set).
+function deletionUpdate (ranges) {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, 0)
+  encoding.writeVarUint(encoder, ranges.size)
+  for (const [client, items] of ranges) {
+    encoding.writeVarUint(encoder, client)
+    encoding.writeVarUint(encoder, items.length)
+    for (const { clock, len } of items) {
+      encoding.writeVarUint(encoder, clock)
+      encoding.writeVarUint(encoder, len)
+    }
+  }
+  return encoding.toUint8Array(encoder)
+}
 
 export class LiveConnection {
   // persist(doc) → Promise: loads what this browser kept of the document (y-indexeddb) and
@@ -28,11 +48,7 @@ export class LiveConnection {
     this.onSynced = onSynced || (() => {})
     this.localReady = persist ? persist(this.doc) : Promise.resolve()
     this.doc.on('update', (update, origin) => {
-      if (origin === REMOTE) return
-      const encoder = encoding.createEncoder()
-      encoding.writeVarUint(encoder, 0)
-      syncProtocol.writeUpdate(encoder, update)
-      this._send(encoding.toUint8Array(encoder))
+      if (origin !== REMOTE) this._sendUpdate(update)
     })
     this.awareness.on('update', ({ added, updated, removed }, origin) => {
       if (origin === REMOTE) return
@@ -87,8 +103,42 @@ export class LiveConnection {
     })
   }
 
-  _send (message) {
-    if (this.joined && this.socket.connected) this.socket.emit('yjs', this.pageId, message)
+  _send (message, onRefused) {
+    if (!this.joined || !this.socket.connected) return
+    // the server acknowledges an update once it is stored, or says why it refused it
+    this.socket.emit('yjs', this.pageId, message, (ack) => {
+      if (ack && ack.ok === false && onRefused) onRefused(ack.error || {})
+    })
+  }
+
+  _sendUpdate (update, refilling = false) {
+    const encoder = encoding.createEncoder()
+    encoding.writeVarUint(encoder, 0)
+    syncProtocol.writeUpdate(encoder, update)
+    this._send(encoding.toUint8Array(encoder), (error) => this._refused(error, update, refilling))
+  }
+
+  // The person sees the server's words (the "error" event shows them too). A refused content
+  // is taken back: its items are deleted here (not sent: the server never had them). The
+  // server still lacks that range of our Yjs clock, and could not place anything typed after
+  // it; so the range goes again, deleted now (Yjs then keeps its length, not its text), with
+  // whatever followed it and the deletions the change made (a paste over a selection).
+  _refused (error, update, refilling) {
+    this.onError(error)
+    if (refilling || !CONTENT_REFUSALS.has(error.code)) return
+    const refused = new Map()
+    const from = new Map()
+    for (const struct of Y.decodeUpdate(update).structs) {
+      if (!(struct instanceof Y.Item)) continue
+      const { client, clock } = struct.id
+      refused.set(client, [...(refused.get(client) || []), { clock, len: struct.length }])
+      from.set(client, Math.min(from.has(client) ? from.get(client) : clock, clock))
+    }
+    if (!refused.size) return
+    Y.applyUpdate(this.doc, deletionUpdate(refused), REMOTE)
+    const serverLacks = Y.decodeStateVector(Y.encodeStateVector(this.doc))
+    for (const [client, clock] of from) serverLacks.set(client, Math.min(serverLacks.get(client) || 0, clock))
+    this._sendUpdate(Y.encodeStateAsUpdate(this.doc, Y.encodeStateVector(serverLacks)), true)
   }
 
   _sendAwareness (clients) {
