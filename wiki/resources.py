@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 
 TAG_MAX = 40
 TAGS_MAX = 10
+#: tags as one text: at most TAGS_MAX comma-separated parts of at most TAG_MAX characters
+TAGS_PATTERN = f"^[^,]{{0,{TAG_MAX}}}(?:,[^,]{{0,{TAG_MAX}}}){{0,{TAGS_MAX - 1}}}$"
 URL_MAX = 2000
 KINDS = ("file", "image", "link")
 RESOURCE_NOT_FOUND = _l("Cette ressource n'existe pas ou vous n'y avez pas accès.")
@@ -43,23 +45,27 @@ def normalize_tag(tag: str) -> str:
 
 
 def parse_tags(tags: str | list[str] | None) -> list[str]:
-    """``"Statuts, SCIC ,statuts"`` → ``["statuts", "scic"]`` (lowercase, trimmed, unique)."""
+    """``"Statuts, SCIC ,statuts"`` → ``["statuts", "scic"]`` (lowercase, trimmed, unique).
+
+    The limits apply to what was sent, before cleaning, so that they are the ones the
+    OpenAPI document can state (``TAGS_PATTERN``, ``maxItems``, ``maxLength``).
+    """
     items = tags.split(",") if isinstance(tags, str) else list(tags or [])
-    cleaned = dict.fromkeys(tag for tag in map(normalize_tag, items) if tag)
-    for tag in cleaned:
+    for tag in items:
         if len(tag) > TAG_MAX:
             raise ValidationError(
                 _l(
                     "L'étiquette « %(tag)s… » dépasse %(max)s caractères.",
-                    tag=tag[:20],
+                    tag=normalize_tag(tag)[:20],
                     max=TAG_MAX,
                 ),
                 field="tags",
             )
-    if len(cleaned) > TAGS_MAX:
+    if len(items) > TAGS_MAX:
         raise ValidationError(
             _l("%(max)s étiquettes au plus par ressource.", max=TAGS_MAX), field="tags"
         )
+    cleaned = dict.fromkeys(tag for tag in map(normalize_tag, items) if tag)
     return list(cleaned)
 
 

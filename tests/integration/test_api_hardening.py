@@ -271,3 +271,18 @@ def test_openapi_title_pattern_is_the_servers_rule(document):
     for title in INVISIBLE_TITLES:
         assert re.search(pattern, title) is None
     assert re.search(pattern, "\u200bStatuts")
+
+
+@pytest.mark.parametrize(
+    "tags",
+    [["statuts"] * 11, ",".join(["a"] * 11), "  " + "x" * 39, [" " * 41]],
+    ids=["11-items", "11-parts", "41-raw", "41-spaces"],
+)
+def test_tag_limits_count_what_was_sent(call, personas, document, tags):
+    """As the document states them (``maxItems``, ``maxLength``, ``pattern``)."""
+    schema = document["components"]["schemas"]["LinkInput"]["properties"]["tags"]
+    assert schema["oneOf"][1]["maxItems"] == 10
+    before = counts()
+    body = {"url": "https://example.org/", "tags": tags}
+    assert_error(call("POST", "/spaces/cooperer/resources", json=body), 400, "invalid")
+    assert counts() == before

@@ -175,7 +175,10 @@ def test_space_quota_is_enforced(app, personas, client_for):
 # HTTP; the service itself, given the raw name, keeps "c.pdf" (see the next test).
 @pytest.mark.parametrize(
     ("name", "data", "shown", "extension"),
-    [("../../etc/passwd", b"root:x:0:0", "passwd", "txt"), ("a/b\\c.pdf", PDF, "bc.pdf", "pdf")],
+    [
+        ("../../etc/passwd", b"root:x:0:0", "passwd.txt", "txt"),
+        ("a/b\\c.pdf", PDF, "bc.pdf", "pdf"),
+    ],
 )
 def test_stored_name_never_comes_from_the_user(
     app, personas, client_for, name, data, shown, extension

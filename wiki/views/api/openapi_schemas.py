@@ -7,6 +7,7 @@ from typing import Any
 from ... import uploads
 from ...models import ROLES, TITLE_MAX, VISIBILITIES
 from ...pages import MARKDOWN_MAX, MESSAGE_MAX
+from ...resources import TAG_MAX, TAGS_MAX, TAGS_PATTERN
 from ...slugs import VISIBLE_PATTERN
 from ...spaces import DESCRIPTION_MAX, ID_MAX
 
@@ -32,7 +33,11 @@ ACCEPTED_FILE_TYPES = ", ".join(sorted({t.mime_type for t in uploads.TYPES.value
 _FILE_LABELS = sorted(uploads.TYPES)
 _url: Json = {"type": "string", "format": "uri", "description": "Adresse http(s)."}
 _description: Json = {"type": "string", "maxLength": DESCRIPTION_MAX}
-_tags_text: Json = {"type": "string", "description": "Séparées par des virgules."}
+_tags_text: Json = {
+    "type": "string",
+    "pattern": TAGS_PATTERN,
+    "description": f"Séparées par des virgules ; {TAGS_MAX} au plus, de {TAG_MAX} caractères.",
+}
 
 
 def _form_text(schema: Json) -> Json:
@@ -237,8 +242,12 @@ SCHEMAS: Json = {
             "description": _description,
             "tags": {
                 "oneOf": [
-                    {"type": "string", "description": "Séparées par des virgules."},
-                    {"type": "array", "items": _string},
+                    _tags_text,
+                    {
+                        "type": "array",
+                        "maxItems": TAGS_MAX,
+                        "items": {"type": "string", "maxLength": TAG_MAX},
+                    },
                 ]
             },
         },
