@@ -158,3 +158,32 @@ def test_two_facilitators_do_not_overwrite_each_other(browser: Browser, server: 
     )
     # the refused save is the browser's console line for the 409, nothing else
     assert errors == [] and [e for e in other_errors if "409 (CONFLICT)" not in e] == []
+
+
+def test_duplicate_and_delete_keep_numbers_and_focus(browser: Browser, server: str) -> None:
+    camille, errors = person(browser, server, "animateur·rice")
+    camille.goto(server + SPACE + "/nouveau-questionnaire")
+    camille.get_by_label("Titre").fill("Évaluation à froid")
+    camille.get_by_role("button", name="Créer et construire").click()
+    add_question(camille, "Classement (mettre dans l’ordre)", "Vos priorités")
+    add_question(camille, "Nuage de mots (1 à 3 mots)", "Trois mots")
+    saved(camille)
+    first = camille.locator("[data-b-question]").first
+    first.get_by_role("button", name="Dupliquer").click()
+    expect(camille.locator("[data-b-question]")).to_have_count(3)
+    copy_label = camille.locator("[data-b-question]").nth(1).get_by_label("Intitulé de la question")
+    expect(copy_label).to_have_value("Vos priorités (copie)")
+    expect(copy_label).to_be_focused()
+    expect(camille.locator("[data-b-number]")).to_have_text(["1", "2", "3"])
+    camille.locator("[data-b-question]").nth(1).get_by_role("button", name="Supprimer").click()
+    expect(camille.locator("[data-b-question]")).to_have_count(2)
+    expect(camille.locator("[data-b-announce]")).to_have_text("Question supprimée.")
+    expect(
+        camille.locator("[data-b-question]").nth(1).get_by_label("Intitulé de la question")
+    ).to_be_focused()
+    camille.reload()
+    assert labels(camille) == ["Vos priorités", "Trois mots"]
+    camille.get_by_role("button", name="Aperçu").click()
+    ranking = camille.locator("[data-b-preview-pane] [data-q-ranking]")
+    expect(ranking.get_by_role("button", name="Monter")).to_have_count(3)
+    assert errors == []

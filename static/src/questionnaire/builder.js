@@ -3,7 +3,7 @@
 // overwritten); questions move with "Monter" / "Descendre", Alt+↑/↓ (focus stays where it
 // was) or by their handle (SortableJS); "Aperçu" shows the form as participants see it.
 import Sortable from 'sortablejs'
-import { announce } from './ranking.js'
+import { announce, enhanceRanking } from './ranking.js'
 import { collect, post } from './builder-data.js'
 
 const DELAY = 700
@@ -247,6 +247,7 @@ function setupPreview (root, flushAll) {
     const parts = [doc.querySelector('.q-intro'), doc.querySelector('.q-form')].filter(Boolean)
     pane.replaceChildren(...parts.map((node) => document.importNode(node, true)))
     pane.querySelectorAll('form').forEach((form) => form.addEventListener('submit', (e) => e.preventDefault()))
+    pane.querySelectorAll('[data-q-ranking]').forEach((list) => enhanceRanking(list, () => {}))
     editor.hidden = true
     pane.hidden = false
     toggle.setAttribute('aria-pressed', 'true')
