@@ -83,14 +83,18 @@ def respondent_key_for(
     return None
 
 
-def _check_may_answer(user: User | None, questionnaire: Questionnaire, link_token: Any) -> None:
-    space = space_of(questionnaire)
-    with_link = (
+def has_link(questionnaire: Questionnaire, link_token: Any) -> bool:
+    """True when ``link_token`` is the secret of this "anyone with the link" questionnaire."""
+    return (
         questionnaire.audience == "link"
         and isinstance(link_token, str)
         and hmac.compare_digest(link_token.encode(), questionnaire.link_token.encode())
     )
-    if not with_link:
+
+
+def _check_may_answer(user: User | None, questionnaire: Questionnaire, link_token: Any) -> None:
+    space = space_of(questionnaire)
+    if not has_link(questionnaire, link_token):
         require(user, space, Action.EDIT)  # readers 403, strangers 401/404, archive 409
         return
     if space.is_archived:

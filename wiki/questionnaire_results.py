@@ -22,7 +22,7 @@ from .errors import NotFound, PermissionDenied
 from .models import User
 from .models_questionnaires import Question, Questionnaire, Response
 from .permissions import Action, allowed, require
-from .questionnaire_answers import respondent_key_for, response_of
+from .questionnaire_answers import has_link, respondent_key_for, response_of
 from .questionnaire_core import get, load, ordered, space_of
 from .questionnaire_scoring import (
     chosen_options,
@@ -232,10 +232,20 @@ def compute(
     return found
 
 
-def check_visible(user: User | None, questionnaire: Questionnaire, viewer_key: str | None) -> bool:
-    """Raise unless ``user`` may see the results; True when they are a facilitator."""
+def check_visible(
+    user: User | None,
+    questionnaire: Questionnaire,
+    viewer_key: str | None,
+    link_token: str | None = None,
+) -> bool:
+    """Raise unless ``user`` may see the results; True when they are a facilitator.
+
+    Someone who came with the link of an "anyone with the link" questionnaire needs no
+    account to read the space: the link stands for it, as it does for answering.
+    """
     space = space_of(questionnaire)
-    require(user, space, Action.READ)
+    if not has_link(questionnaire, link_token):
+        require(user, space, Action.READ)
     manager = allowed(user, space, Action.MANAGE)
     if manager or questionnaire.results_visibility == "everyone":
         return manager
@@ -247,11 +257,15 @@ def check_visible(user: User | None, questionnaire: Questionnaire, viewer_key: s
 
 
 def results(
-    user: User | None, questionnaire_id: int, *, respondent_key: str | None = None
+    user: User | None,
+    questionnaire_id: int,
+    *,
+    respondent_key: str | None = None,
+    link_token: str | None = None,
 ) -> dict[str, Any]:
     questionnaire = load(questionnaire_id)
     viewer_key = respondent_key_for(questionnaire, user, respondent_key)
-    manager = check_visible(user, questionnaire, viewer_key)
+    manager = check_visible(user, questionnaire, viewer_key, link_token)
     return compute(questionnaire, viewer_key=viewer_key, manager=manager)
 
 

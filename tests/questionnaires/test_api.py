@@ -93,20 +93,22 @@ BAD_ANSWERS = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("case", "given", "status", "words"), BAD_ANSWERS, ids=[c[0] for c in BAD_ANSWERS]
-)
-def test_bad_answers_are_refused_and_nothing_is_stored(call, created, case, given, status, words):
+def test_bad_answers_are_refused_and_nothing_is_stored(call, created):
+    """One questionnaire for every case (a fresh database per case costs more than it tells)."""
     ids = ids_by_label(created)
-    answers = {ids[label]: value for label, value in given.items()}
-    if case != "missing required":
-        answers[ids["Votre structure"]] = "Asso"
-    response = call(
-        "POST", f"/questionnaires/{created['id']}/answers", "participant", json={"answers": answers}
-    )
-    assert response.status_code == status, response.json
-    assert words in response.json["error"]["message"]
-    assert committed_count(Response) == 0 and committed_count(Answer) == 0
+    for case, given, status, words in BAD_ANSWERS:
+        answers = {ids[label]: value for label, value in given.items()}
+        if case != "missing required":
+            answers[ids["Votre structure"]] = "Asso"
+        response = call(
+            "POST",
+            f"/questionnaires/{created['id']}/answers",
+            "participant",
+            json={"answers": answers},
+        )
+        assert response.status_code == status, (case, response.json)
+        assert words in response.json["error"]["message"], case
+        assert committed_count(Response) == 0 and committed_count(Answer) == 0, case
 
 
 def test_unknown_question_wrong_shape_reader_and_strangers(call, created):
@@ -207,13 +209,15 @@ BAD_DEFINITIONS = [
 ]
 
 
-@pytest.mark.parametrize(("body", "status"), BAD_DEFINITIONS)
-def test_bad_definitions_are_refused(call, personas, body, status):
-    response = call(
-        "POST", f"/spaces/{personas.space.slug}/questionnaires", "facilitator", json=body
-    )
-    assert response.status_code in (status, 400 if status == 404 else status), response.json
-    assert response.json["error"]["message"]
+def test_bad_definitions_are_refused(call, personas):
+    path = f"/spaces/{personas.space.slug}/questionnaires"
+    for body, status in BAD_DEFINITIONS:
+        response = call("POST", path, "facilitator", json=body)
+        # an unknown parent: 404 once the API says so for every reference, 400 before
+        expected = {400, 404} if status == 404 else {status}
+        assert response.status_code in expected, (body, response.json)
+        assert response.json["error"]["message"], body
+    assert committed_count(Response) == 0
 
 
 def test_csv_reads_back_with_accents_bom_and_semicolons(call, created, personas):
