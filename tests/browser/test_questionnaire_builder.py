@@ -181,6 +181,15 @@ def test_duplicate_and_delete_keep_numbers_and_focus(browser: Browser, server: s
     expect(
         camille.locator("[data-b-question]").nth(1).get_by_label("Intitulé de la question")
     ).to_be_focused()
+    words = camille.locator("[data-b-question]").nth(1)
+    words.get_by_label("Intitulé de la question").fill("")  # refused here, said next to it
+    expect(words.locator("[data-b-error]")).to_have_text(
+        "L’intitulé de la question ne peut pas rester vide."
+    )
+    expect(camille.locator("[data-b-status]")).to_contain_text("Pas enregistré")
+    words.get_by_label("Intitulé de la question").fill("Trois mots")
+    saved(camille)
+    expect(words.locator("[data-b-error]")).to_have_text("")
     camille.reload()
     assert labels(camille) == ["Vos priorités", "Trois mots"]
     camille.get_by_role("button", name="Aperçu").click()

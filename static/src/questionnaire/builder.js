@@ -49,6 +49,20 @@ function setup (root) {
     return state.get(id)
   }
 
+  // what the server would refuse, said next to the field before anything is sent
+  function problem (data) {
+    if (!data.label || !data.label.trim()) return ['label', root.dataset.labelEmpty]
+    if (data.options && new Set(data.options).size < 2) return ['options', root.dataset.labelOptions]
+    return null
+  }
+
+  function fieldError (card, field, message) {
+    card.querySelector('[data-b-error]').textContent = message || ''
+    card.querySelectorAll('[data-b-field]').forEach((el) => {
+      el.toggleAttribute('aria-invalid', !!message && el.dataset.bField === field)
+    })
+  }
+
   async function save (card) {
     const id = card.dataset.bQuestion
     card = list.querySelector(`[data-b-question="${id}"]`) || card // it may have been reloaded
@@ -56,6 +70,13 @@ function setup (root) {
     clearTimeout(s.timer)
     s.timer = null
     if (s.busy) { s.again = true; return }
+    const wrong = problem(collect(card))
+    if (wrong) {
+      fieldError(card, ...wrong)
+      failed = root.dataset.labelError.replace('{message}', wrong[1])
+      showStatus()
+      return
+    }
     s.busy = true
     showStatus()
     const sentType = collect(card).type
@@ -65,6 +86,7 @@ function setup (root) {
       failed = null
       const current = list.querySelector(`[data-b-question="${id}"]`)
       if (current) {
+        fieldError(current, null, '')
         current.dataset.version = String(body.question.version)
         if (current.querySelector('[data-b-field=type]').dataset.rendered !== sentType) replaceCard(current, body.html)
       }
@@ -76,6 +98,7 @@ function setup (root) {
       s.again = false
     } else {
       failed = body && body.error ? root.dataset.labelError.replace('{message}', body.error.message) : root.dataset.labelOffline
+      if (body && body.error) fieldError(card, body.error.field, body.error.message)
     }
     if (s.again) {
       s.again = false
