@@ -268,3 +268,31 @@ def test_openapi_documents_the_questionnaire_paths(call):
     question = document["components"]["schemas"]["QuestionnaireInput"]["properties"]["questions"]
     assert question["maxItems"] == 100
     assert question["items"]["properties"]["label"]["maxLength"] == 500
+
+
+def test_xlsx_has_the_same_table_with_numbers_and_no_formulas(call, created):
+    from openpyxl import load_workbook
+
+    ids = ids_by_label(created)
+    call(
+        "POST",
+        f"/questionnaires/{created['id']}/answers",
+        "participant",
+        json={
+            "answers": {
+                ids["Votre structure"]: '=HYPERLINK("http://x")',
+                ids["Salarié·es"]: 12,
+                ids["Vos attentes"]: ["Des outils", "Des contacts"],
+            }
+        },
+    )
+    response = call("GET", f"/questionnaires/{created['id']}/answers.xlsx", "facilitator")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    header, row = [[c.value for c in r] for r in sheet.iter_rows()]
+    line = dict(zip(header, row, strict=True))
+    assert line["Votre structure"] == '=HYPERLINK("http://x")'
+    assert sheet.cell(2, header.index("Votre structure") + 1).data_type == "s"
+    assert line["Salarié·es"] == 12
+    assert line["Vos attentes"] == "Des outils | Des contacts"
+    assert call("GET", f"/questionnaires/{created['id']}/answers.xlsx", "reader").status_code == 403

@@ -374,6 +374,23 @@ def paths(op: Any, ok: Any, body: Any, path_param: Any, space: Json) -> Json:
                 errors=(401, 403, 404),
             )
         },
+        "/questionnaires/{id}/answers.xlsx": {
+            "get": op(
+                "Les réponses en classeur Excel (.xlsx), pour l'équipe d'animation.",
+                {
+                    "200": {
+                        "description": "Le même tableau que le CSV ; les nombres en nombres.",
+                        "content": {
+                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                                "schema": {"type": "string", "format": "binary"}
+                            }
+                        },
+                    }
+                },
+                params=(qid,),
+                errors=(401, 403, 404),
+            )
+        },
         "/questionnaires/{id}/synthesis": {
             "post": op(
                 "Publier la synthèse : une page avec les graphiques et les réponses figées.",

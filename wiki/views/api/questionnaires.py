@@ -23,6 +23,7 @@ from . import api_blueprint
 from .auth import api_user
 from .parsing import Body, checked_id, checked_space_ref, json_body
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CREATE_FIELDS = (
     "kind",
     "anonymous",
@@ -99,6 +100,12 @@ def questionnaire_results_(id: int):
 def answers_csv(id: int):
     content = questionnaire_export.csv_bytes(api_user(), checked_id(id))
     return _download(content, "text/csv; charset=utf-8", f"reponses-{id}.csv")
+
+
+@api_blueprint.get("/questionnaires/<int:id>/answers.xlsx")
+def answers_xlsx(id: int):
+    content = questionnaire_export.xlsx_bytes(api_user(), checked_id(id))
+    return _download(content, XLSX, f"reponses-{id}.xlsx")
 
 
 @api_blueprint.post("/questionnaires/<int:id>/synthesis")
