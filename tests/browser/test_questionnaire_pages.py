@@ -144,7 +144,7 @@ def pages_to_check() -> list[tuple[str, str]]:
 
 
 @pytest.mark.skipif(not AXE.exists(), reason="node_modules absent (npm ci installs axe-core)")
-def test_no_axe_violation(browser: Browser, server: str) -> None:
+def test_no_axe_violation(browser: Browser, server: str, screenshot_dir) -> None:
     contexts = {}
     found = {}
     for role, path in pages_to_check():
@@ -157,6 +157,9 @@ def test_no_axe_violation(browser: Browser, server: str) -> None:
         assert response is not None and response.status == 200, path
         if "/resultats" in path or "/projeter" in path:
             expect(page.locator("[data-r-status]")).not_to_be_empty()  # connected, or not
+        if path.endswith(("/parametres", "/nouveau-questionnaire")) and role:
+            name = path.rstrip("/").rsplit("/", 1)[-1]
+            page.screenshot(path=str(screenshot_dir / f"questionnaire-{name}.png"), full_page=True)
         violations = axe_violations(page)
         if violations:
             found[f"{role} {path}"] = violations
