@@ -44,7 +44,7 @@ def _prepare(app) -> None:
     q = questionnaires.create(facilitator, space, title=TITLE, anonymous=True, questions=QUESTIONS)
     ids = [question.id for question in q.questions]
     found["id"] = q.id
-    found["scale"], found["words"], found["text"] = ids[0], ids[2], ids[3]
+    found["scale"], found["module"], found["words"], found["text"] = ids[0], ids[1], ids[2], ids[3]
     for n, (energy, module, words) in enumerate(
         [(4, "Statuts", ["coopération", "confiance"]), (5, "Animation", ["coopérations", "élan"])]
     ):
@@ -125,6 +125,8 @@ def test_results_reach_the_wall_and_the_projector(
     newest = camille.locator(f'[data-r-question="{found["text"]}"] .r-new')
     expect(newest).to_contain_text("Plus de pauses, svp")
     expect(words.locator(".r-word").first).to_contain_text("3")
+    module = camille.locator(f'[data-r-question="{found["module"]}"]')
+    expect(module.locator("[data-r-other] .r-new")).to_have_text("Accélérateur (nouvelle réponse)")
     camille.screenshot(path=str(screenshot_dir / "questionnaire-wall.png"), full_page=True)
 
     # the projector, one question at a time

@@ -28,25 +28,26 @@ function el (tag, className, text) {
   return node
 }
 
-function texts (root, card, question, seen) {
-  const list = card.querySelector('[data-r-texts]')
+// text cards, the ones that were not there before highlighted (newest first is not known:
+// the server orders them so that nobody can tell who wrote what)
+function texts (root, list, given, seen, key) {
   if (!list) return
-  const before = seen.get(question.id) || new Map()
+  const before = seen.get(key) || new Map()
   const now = new Map()
-  const items = (question.texts || []).map((t) => {
+  const items = (given || []).map((t) => {
     const body = typeof t === 'string' ? t : t.text
     const count = (now.get(body) || 0) + 1
     now.set(body, count)
     const li = el('li', 'r-text')
     li.append(el('span', 'r-text-body', body))
     if (t && t.name) li.append(el('span', 'r-text-name', t.name))
-    if (seen.has(question.id) && count > (before.get(body) || 0)) {
+    if (seen.has(key) && count > (before.get(body) || 0)) {
       li.classList.add('r-new')
       li.append(el('span', 'visually-hidden', ` (${root.dataset.labelNew})`))
     }
     return li
   })
-  seen.set(question.id, now)
+  seen.set(key, now)
   if (items.some((li) => li.classList.contains('r-new')) || items.length !== list.children.length) {
     list.replaceChildren(...items)
   }
@@ -108,7 +109,8 @@ function render (root, results, seen) {
     if (answered && question.answered !== undefined) answered.textContent = plural(root, 'Answers', question.answered)
     ranks(root, card, question)
     words(root, card, question)
-    texts(root, card, question, seen)
+    texts(root, card.querySelector('[data-r-texts]'), question.texts, seen, question.id)
+    texts(root, card.querySelector('[data-r-other]'), (question.other || {}).texts, seen, `${question.id}:other`)
   }
   putSvg(root.querySelector('[data-r-extra=profiles] [data-r-svg]'), results.profiles && results.profiles.svg)
   putSvg(root.querySelector('[data-r-extra=radar] [data-r-svg]'), results.radar_svg)
