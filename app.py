@@ -43,7 +43,7 @@ class LiveWorker(ThreadWorker):
 
     Each open editor holds a WebSocket, and so a thread, until it closes: without this a stop
     waits out ``graceful_timeout`` and the worker is killed before its exit hooks run (the
-    search index writes its queue at exit). The browsers reconnect to the next server.
+    search index writes its queue at exit).
     """
 
     def handle_exit(self, sig, frame) -> None:  # SIGTERM: stop accepting, finish, exit
@@ -51,6 +51,11 @@ class LiveWorker(ThreadWorker):
         self._close_live_connections(wait=False)
 
     def handle_quit(self, sig, frame) -> None:  # SIGINT (Ctrl-C), SIGQUIT: exit now
+        # Ctrl-C reaches the worker, then the master's SIGQUIT follows: exit once, or the
+        # second SystemExit lands in the exit hooks and cuts them short
+        if getattr(self, "_quitting", False):
+            return
+        self._quitting = True
         self._close_live_connections(wait=True)
         super().handle_quit(sig, frame)
 
@@ -68,8 +73,12 @@ class LiveWorker(ThreadWorker):
 
 
 def _disconnect_all(app: Flask) -> None:
+    """Drop each connection as a crash would (no Socket.IO "disconnect" packet, which tells a
+    client not to come back): the browsers see the transport close and reconnect."""
     try:
-        collab.get(app).socketio.server.eio.disconnect()
+        eio = collab.get(app).socketio.server.eio
+        for client in list(eio.sockets.values()):
+            client.close(wait=False, abort=True)
     except Exception:  # stopping anyway: say why the worker may take longer
         log.exception("closing the live connections failed")
 

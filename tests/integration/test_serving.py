@@ -4,6 +4,7 @@ stops cleanly: SIGTERM or Ctrl-C with an editor connected ends it quickly, exit 
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import socket
@@ -133,6 +134,7 @@ def test_python_app_py_is_gunicorn_and_stops_cleanly(site, tmp_path, stop) -> No
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
         sio.disconnect()
+        gc.collect()  # python-engineio's client left its socket to the GC: collect it here
 
     output = log.read_text()
     assert "Starting gunicorn" in output and "Using worker: LiveWorker" in output
