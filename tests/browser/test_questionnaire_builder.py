@@ -160,7 +160,9 @@ def test_two_facilitators_do_not_overwrite_each_other(browser: Browser, server: 
     assert errors == [] and [e for e in other_errors if "409 (CONFLICT)" not in e] == []
 
 
-def test_duplicate_and_delete_keep_numbers_and_focus(browser: Browser, server: str) -> None:
+def test_duplicate_and_delete_keep_numbers_and_focus(
+    browser: Browser, server: str, screenshot_dir
+) -> None:
     camille, errors = person(browser, server, "animateur·rice")
     camille.goto(server + SPACE + "/nouveau-questionnaire")
     camille.get_by_label("Titre").fill("Évaluation à froid")
@@ -195,4 +197,7 @@ def test_duplicate_and_delete_keep_numbers_and_focus(browser: Browser, server: s
     camille.get_by_role("button", name="Aperçu").click()
     ranking = camille.locator("[data-b-preview-pane] [data-q-ranking]")
     expect(ranking.get_by_role("button", name="Monter")).to_have_count(3)
+    camille.get_by_role("button", name="Revenir à la construction").click()
+    camille.set_viewport_size({"width": 390, "height": 844})
+    camille.screenshot(path=str(screenshot_dir / "questionnaire-builder-phone.png"), full_page=True)
     assert errors == []
