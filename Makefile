@@ -16,7 +16,8 @@ $(STAMP): pyproject.toml | $(PY)
 
 install: $(STAMP)
 
-# Installs, migrates, seeds the demo on an empty database, serves on 127.0.0.1:$PORT (5000).
+# Installs, migrates, seeds the demo on an empty database, serves on 127.0.0.1:$PORT (5000)
+# with gunicorn, as in production (app.py: 1 process, 100 threads; Ctrl-C stops it cleanly).
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty
