@@ -45,9 +45,7 @@ def add_question(page: Page, type_label: str, label: str) -> None:
 
 def saved(page: Page) -> None:
     expect(page.locator("[data-b-status]")).to_have_text("Enregistré")
-    page.wait_for_function(
-        "() => [...window.cercleBuilder.state.values()].every((s) => !s.busy && !s.timer)"
-    )
+    page.wait_for_function("() => window.cercleBuilder.pending() === 0")
 
 
 def labels(page: Page) -> list[str]:
@@ -200,4 +198,30 @@ def test_duplicate_and_delete_keep_numbers_and_focus(
     camille.get_by_role("button", name="Revenir à la construction").click()
     camille.set_viewport_size({"width": 390, "height": 844})
     camille.screenshot(path=str(screenshot_dir / "questionnaire-builder-phone.png"), full_page=True)
+    assert errors == []
+
+
+def test_drag_a_question_by_its_handle(browser: Browser, server: str) -> None:
+    camille, errors = person(browser, server, "animateur·rice")
+    camille.goto(server + SPACE + "/nouveau-questionnaire")
+    camille.get_by_label("Titre").fill("À glisser")
+    camille.get_by_role("button", name="Créer et construire").click()
+    for label in ("Premier", "Deuxième", "Troisième"):
+        add_question(camille, "Réponse courte", label)
+    saved(camille)
+    handle = camille.locator("[data-b-question]").nth(2).locator(".b-handle")
+    target = camille.locator("[data-b-question]").first.locator(".b-item-head")
+    box, goal = handle.bounding_box(), target.bounding_box()
+    assert box and goal
+    camille.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    camille.mouse.down()
+    for step in range(1, 11):  # SortableJS follows the pointer's moves
+        y = box["y"] + (goal["y"] + 4 - box["y"]) * step / 10
+        camille.mouse.move(box["x"] + box["width"] / 2, y)
+    camille.mouse.up()
+    expect(camille.locator("[data-b-number]")).to_have_text(["1", "2", "3"])
+    assert labels(camille) == ["Troisième", "Premier", "Deuxième"]
+    saved(camille)
+    camille.reload()
+    assert labels(camille) == ["Troisième", "Premier", "Deuxième"]
     assert errors == []

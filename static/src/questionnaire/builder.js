@@ -15,15 +15,27 @@ function setup (root) {
   const csrf = root.dataset.csrf
   const state = new Map() // question id → { timer, busy, again }
   let failed = null
+  let requests = 0 // moves, duplicates, deletions, additions under way
   const url = (id, suffix = '') => root.dataset.questionUrl.replace(/\/0$/, `/${id}`) + suffix
   const cards = () => [...list.querySelectorAll('[data-b-question]')]
   const say = (text) => announce(region, text)
 
   function showStatus () {
-    const busy = [...state.values()].some((s) => s.busy || s.timer)
+    const busy = pending() > 0
     status.classList.toggle('b-status-error', !!failed && !busy)
     status.textContent = busy ? root.dataset.labelSaving : (failed || root.dataset.labelSaved)
     status.setAttribute('role', failed && !busy ? 'alert' : 'status')
+  }
+
+  function pending () {
+    return requests + [...state.values()].filter((s) => s.busy || s.timer).length
+  }
+
+  // a request other than a question's save, counted while it is under way
+  async function tracked (url, payload) {
+    requests++
+    showStatus()
+    try { return await post(url, csrf, payload) } finally { requests--; showStatus() }
   }
 
   function renumber () {
@@ -123,7 +135,7 @@ function setup (root) {
     const all = cards()
     renumber()
     say(root.dataset.labelMoved.replace('{n}', index + 1).replace('{count}', all.length))
-    const { ok, body } = await post(url(card.dataset.bQuestion, '/deplacer'), csrf, { position: index })
+    const { ok, body } = await tracked(url(card.dataset.bQuestion, '/deplacer'), { position: index })
     failed = ok ? null : root.dataset.labelError.replace('{message}', (body.error || {}).message || '')
     showStatus()
   }
@@ -140,7 +152,7 @@ function setup (root) {
 
   async function duplicate (card) {
     await flushAll()
-    const { ok, body } = await post(url(card.dataset.bQuestion, '/dupliquer'), csrf, {})
+    const { ok, body } = await tracked(url(card.dataset.bQuestion, '/dupliquer'), {})
     if (!ok) { failed = root.dataset.labelError.replace('{message}', body.error.message); showStatus(); return }
     card.insertAdjacentHTML('afterend', body.html)
     renumber()
@@ -149,7 +161,7 @@ function setup (root) {
   }
 
   async function remove (card, confirmed = false) {
-    const { ok, status: code, body } = await post(url(card.dataset.bQuestion, '/supprimer'), csrf, { confirm: confirmed })
+    const { ok, status: code, body } = await tracked(url(card.dataset.bQuestion, '/supprimer'), { confirm: confirmed })
     if (!ok && code === 409 && !confirmed) {
       if (window.confirm(card.querySelector('[data-b-delete]').dataset.confirmAnswers)) return remove(card, true)
       return
@@ -200,7 +212,7 @@ function setup (root) {
   root.querySelector('[data-b-add]').addEventListener('submit', async (event) => {
     event.preventDefault()
     const type = event.target.querySelector('select').value
-    const { ok, body } = await post(root.dataset.addUrl, csrf, { type })
+    const { ok, body } = await tracked(root.dataset.addUrl, { type })
     if (!ok) { failed = root.dataset.labelError.replace('{message}', body.error.message); showStatus(); return }
     list.insertAdjacentHTML('beforeend', body.html)
     renumber()
@@ -214,9 +226,9 @@ function setup (root) {
   setupPreview(root, flushAll)
   window.addEventListener('online', () => { if (failed) cards().forEach((c) => schedule(c, 0)) })
   window.addEventListener('beforeunload', (event) => {
-    if ([...state.values()].some((s) => s.busy || s.timer)) event.preventDefault()
+    if (pending() > 0) event.preventDefault()
   })
-  window.cercleBuilder = { flushAll, state }
+  window.cercleBuilder = { flushAll, pending }
 }
 
 function setupProfiles (root, csrf, report, flushAll) {
