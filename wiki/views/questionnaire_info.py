@@ -93,6 +93,7 @@ def info_for(
         "can_manage": can_manage,
         "answered": answered,
         "can_answer": can_answer and not space.is_archived,
+        "archived": space.is_archived,
         "ask_identity": questionnaire.audience == "link" and not current_user.is_authenticated,
         "answer_url": answer_url,
         "answer_url_get": answer_url.removesuffix("/repondre"),
