@@ -80,7 +80,9 @@ export function enhanceRanking (list, onChange) {
     if (focused) focused.focus()
   })
   Sortable.create(list, { animation: 150, onEnd: (event) => moved(event.item) })
-  const alreadyRanked = items().every((li) => li.querySelector('[data-q-rank]').value !== '')
+  const rank = (li) => Number(li.querySelector('[data-q-rank]').value)
+  const alreadyRanked = items().every((li) => rank(li) > 0)
+  if (alreadyRanked) items().sort((a, b) => rank(a) - rank(b)).forEach((li) => list.append(li))
   if (required || alreadyRanked) sync()
   else items().forEach((li) => { li.querySelector('.q-rank-position').textContent = '·' })
 }
