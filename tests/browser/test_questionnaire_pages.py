@@ -255,6 +255,14 @@ def test_draft_survives_a_lost_connection(browser: Browser, server: str, screens
     page.get_by_label("SCIC").check()
     page.get_by_label("Mot 1 sur 3").fill("élan")
     expect(page.locator("[data-q-progress-text]")).to_have_text("3 questions répondues sur 10")
+    ranking = page.locator("[data-q-ranking]")
+    partager = ranking.locator(".q-rank-item", has_text="Partager")
+    partager.get_by_role("button", name="Monter").click()
+    expect(partager.get_by_role("button", name="Monter")).to_be_focused()
+    page.keyboard.press("Alt+ArrowUp")  # the focus is in the item: it goes up once more
+    order = ["Partager", "Mutualiser", "Fusionner"]
+    expect(ranking.locator(".q-rank-label")).to_have_text(order)
+    expect(ranking.locator("+ p")).to_have_text("« Partager » est maintenant en position 1 sur 3.")
     page.screenshot(path=str(screenshot_dir / "questionnaire-every-type-phone.png"), full_page=True)
     context.set_offline(True)
     page.locator("[data-q-submit]").click()
@@ -266,6 +274,7 @@ def test_draft_survives_a_lost_connection(browser: Browser, server: str, screens
         "Les Ateliers du Lien"
     )
     expect(page.get_by_label("Mot 1 sur 3")).to_have_value("élan")
+    expect(page.locator("[data-q-ranking] .q-rank-label")).to_have_text(order)
     page.locator("[data-q-submit]").click()
     expect(
         page.get_by_role("heading", name="Merci, vos réponses sont enregistrées.")
