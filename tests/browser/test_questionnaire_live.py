@@ -140,6 +140,12 @@ def test_results_reach_the_wall_and_the_projector(
     room.keyboard.press("ArrowLeft")
     room.screenshot(path=str(screenshot_dir / "questionnaire-projector-scale.png"))
 
+    # the person who answered sees the group's results on their phone
+    sami.get_by_role("link", name="Voir les résultats du groupe").click()
+    expect(sami.locator("[data-r-status]")).to_have_text("en direct")
+    expect(sami.get_by_role("button", name="Masquer « élan »")).to_have_count(0)
+    sami.screenshot(path=str(screenshot_dir / "questionnaire-wall-phone.png"), full_page=True)
+
     # the facilitator takes a word off the wall
     camille.get_by_role("button", name="Masquer « élan »").click()
     expect(camille.get_by_role("button", name="Remettre « élan »")).to_be_visible()
