@@ -17,11 +17,14 @@ from .errors import CercleError
 
 log = logging.getLogger(__name__)
 
-#: Longer than any address or header set Cercle builds or a browser sends; refused before
-#: routing so the answer comes from this edge (JSON under /api) rather than from the HTTP
-#: server's own bare page at its higher limits (64 KiB a line for Werkzeug's).
-URL_MAX = 8 * 1024
-HEADERS_MAX = 16 * 1024
+#: Longer than any address Cercle builds (a search may be pasted text: it is cut to its
+#: first words, with a note) or header a browser sends; refused before routing so the
+#: answer comes from this edge (JSON under /api) rather than from the HTTP server's own
+#: bare page at its higher limit (64 KiB a line for Werkzeug's). A header line and the
+#: header count are limited as gunicorn and Apache do by default.
+URL_MAX = 32 * 1024
+HEADER_LINE_MAX = 8190
+HEADERS_COUNT_MAX = 100
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -74,7 +77,9 @@ def _refuse_oversized_request() -> None:
     """414 / 431 for what no Cercle page needs, answered by the error handlers below."""
     if len(request.path) + len(request.query_string) > URL_MAX:
         raise RequestURITooLarge()
-    if sum(len(name) + len(value) + 4 for name, value in request.headers.items()) > HEADERS_MAX:
+    headers = list(request.headers.items())
+    too_long = any(len(name) + len(value) + 2 > HEADER_LINE_MAX for name, value in headers)
+    if too_long or len(headers) > HEADERS_COUNT_MAX:
         raise RequestHeaderFieldsTooLarge()
 
 

@@ -79,13 +79,20 @@ def test_unknown_api_paths_are_json_404(anonymous, path):
 
 
 def test_overlong_address_is_json_414(call, personas):
-    response = call("GET", "/search?q=" + "a" * 10_000)
+    response = call("GET", "/search?q=" + "a" * 40_000)
     assert "trop longue" in assert_error(response, 414, "http_414")
 
 
 def test_oversized_headers_are_json_431(call, personas):
-    response = call("GET", "/spaces", headers={"X-Remplissage": "b" * 20_000})
+    response = call("GET", "/spaces", headers={"X-Remplissage": "b" * 9000})
     assert assert_error(response, 431, "http_431")
+    many = {f"X-En-Tete-{n}": "c" for n in range(120)}
+    assert_error(call("GET", "/spaces", headers=many), 431, "http_431")
+
+
+def test_a_full_but_ordinary_set_of_headers_passes(call, personas):
+    cookies = "; ".join(f"c{n}={'d' * 100}" for n in range(60))  # 6 KB of cookies
+    assert call("GET", "/spaces", headers={"Cookie": cookies}).status_code == 200
 
 
 def test_body_over_the_server_limit_is_json_413(app, call, personas):
