@@ -289,3 +289,23 @@ def test_a_reader_reads_but_does_not_answer(browser: Browser, server: str) -> No
     page.goto(f"{server}/questionnaires/{IDS['q']}")
     expect(page.get_by_text("votre rôle dans l’espace ne permet pas d’y répondre")).to_be_visible()
     expect(page.get_by_role("button", name="Envoyer mes réponses")).to_have_count(0)
+
+
+def test_quiz_points_and_profiles_are_saved(browser: Browser, server: str) -> None:
+    page = browser.new_context().new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    sign_in(page, server, "animateur·rice")
+    page.goto(f"{server}/questionnaires/{IDS['quiz']}/construire")
+    points = page.get_by_label("Points pour le profil Plaisir si « Pour tenir dans la durée »")
+    points.fill("3")
+    points.blur()
+    page.get_by_label("Texte montré à la personne").first.fill("Le plaisir d’agir ensemble.")
+    page.wait_for_function("() => window.cercleBuilder.pending() === 0")
+    expect(page.locator("[data-b-status]")).to_have_text("Enregistré")
+    page.reload()
+    expect(points).to_have_value("3")
+    expect(page.get_by_label("Texte montré à la personne").first).to_have_value(
+        "Le plaisir d’agir ensemble."
+    )
+    assert errors == []

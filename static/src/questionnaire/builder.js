@@ -27,8 +27,9 @@ function setup (root) {
     status.setAttribute('role', failed && !busy ? 'alert' : 'status')
   }
 
+  let profilesBusy = () => false
   function pending () {
-    return requests + [...state.values()].filter((s) => s.busy || s.timer).length
+    return requests + [...state.values()].filter((s) => s.busy || s.timer).length + (profilesBusy() ? 1 : 0)
   }
 
   // a request other than a question's save, counted while it is under way
@@ -222,7 +223,7 @@ function setup (root) {
     say(root.dataset.labelAdded)
   })
 
-  setupProfiles(root, csrf, (message) => { failed = message; showStatus() }, flushAll)
+  profilesBusy = setupProfiles(root, csrf, (message) => { failed = message; showStatus() }, flushAll)
   setupPreview(root, flushAll)
   window.addEventListener('online', () => { if (failed) cards().forEach((c) => schedule(c, 0)) })
   window.addEventListener('beforeunload', (event) => {
@@ -231,23 +232,29 @@ function setup (root) {
   window.cercleBuilder = { flushAll, pending }
 }
 
+// the quiz's profiles, saved together a moment after a change; returns "is a save pending?"
 function setupProfiles (root, csrf, report, flushAll) {
   const box = root.querySelector('[data-b-profiles]')
-  if (!box) return
+  if (!box) return () => false
   let timer = null
+  let saving = false
   const profiles = () => [...box.querySelectorAll('[data-b-profile]')].map((fs) => ({
     key: fs.dataset.bProfile,
     title: fs.querySelector('[data-b-profile-field=title]').value,
     text: fs.querySelector('[data-b-profile-field=text]').value
   }))
   const save = async (list) => {
+    timer = null
+    saving = true
     const { ok, body } = await post(root.dataset.profilesUrl, csrf, { profiles: list })
+    saving = false
     report(ok ? null : root.dataset.labelError.replace('{message}', body.error.message))
     return ok
   }
   box.addEventListener('input', () => {
     clearTimeout(timer)
     timer = setTimeout(() => save(profiles()), DELAY)
+    report(null)
   })
   // a new profile is a new column of points in every question: the page is drawn again
   const add = box.querySelector('[data-b-add-profile]')
@@ -260,6 +267,7 @@ function setupProfiles (root, csrf, report, flushAll) {
       window.location.reload()
     }
   })
+  return () => saving || timer !== null
 }
 
 function setupPreview (root, flushAll) {
