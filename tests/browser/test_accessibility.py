@@ -33,6 +33,7 @@ class Check(NamedTuple):
     path: str  # ``{invitation}``, ``{invitation_id}``: an invitation made for this module
     ready: tuple[str, ...] = ()  # selectors the page shows once it is built
     status: int = 200
+    phone: bool = False  # 390 x 844, where the layout folds into one column
 
 
 #: Every page people use, as each role sees it.
@@ -69,6 +70,12 @@ PAGES: list[Check] = [
     Check(READER, PAGE),
     Check(READER, PAGE + "/modifier", status=403),
     Check(ADMIN, "/admin/personnes"),
+    Check(ANONYMOUS, "/connexion", phone=True),
+    Check(FACILITATOR, SPACE + "/", phone=True),
+    Check(FACILITATOR, PAGE, phone=True),
+    Check(FACILITATOR, PAGE + "/modifier", LIVE, phone=True),
+    Check(FACILITATOR, SPACE + "/ressources/", phone=True),
+    Check(FACILITATOR, "/recherche?q=coopération", (".search-hit",), phone=True),
 ]
 
 PLACEHOLDERS: dict[str, str] = {}
@@ -121,11 +128,17 @@ def axe_violations(page: Page) -> list[str]:
 
 
 @pytest.mark.skipif(not AXE.exists(), reason="node_modules absent (npm ci installs axe-core)")
-@pytest.mark.parametrize("check", PAGES, ids=[f"{c.who or 'anonyme'} {c.path}" for c in PAGES])
+@pytest.mark.parametrize(
+    "check",
+    PAGES,
+    ids=[f"{c.who or 'anonyme'} {c.path}{' phone' if c.phone else ''}" for c in PAGES],
+)
 def test_no_axe_violation(contexts, site, check: Check) -> None:
     page = contexts[check.who].new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    if check.phone:
+        page.set_viewport_size({"width": 390, "height": 844})
     try:
         response = page.goto(site + check.path.format(**PLACEHOLDERS))
         assert response is not None and response.status == check.status
@@ -133,6 +146,48 @@ def test_no_axe_violation(contexts, site, check: Check) -> None:
             page.wait_for_selector(selector)
         assert axe_violations(page) == []
         assert errors == []
+    finally:
+        page.close()
+
+
+def _refused_sign_in(page: Page, site: str) -> None:
+    page.goto(site + "/connexion")
+    page.get_by_label("Adresse e-mail").fill("personne@exemple.test")
+    page.get_by_label("Mot de passe").fill("pas-le-bon-mot-de-passe")
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_selector(".flash-error")
+
+
+def _page_picker_open(page: Page, site: str) -> None:
+    page.goto(site + PAGE + "/modifier")
+    for selector in LIVE:
+        page.wait_for_selector(selector)
+    page.get_by_role("button", name="Lien vers une page").click()
+    page.wait_for_selector("[data-live-picker][open] [data-picker-list] li")
+
+
+def _suggestions_open(page: Page, site: str) -> None:
+    page.goto(site + SPACE + "/")
+    page.locator("#topbar-q").fill("coop")
+    page.wait_for_selector("#topbar-suggestions li")
+
+
+#: (who, how to reach a state a page only shows after someone did something)
+STATES = {
+    "sign-in refused": (ANONYMOUS, _refused_sign_in),
+    "page picker open": (FACILITATOR, _page_picker_open),
+    "search suggestions open": (FACILITATOR, _suggestions_open),
+}
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="node_modules absent (npm ci installs axe-core)")
+@pytest.mark.parametrize("state", STATES)
+def test_no_axe_violation_in_these_states(contexts, site, state: str) -> None:
+    who, reach = STATES[state]
+    page = contexts[who].new_page()
+    try:
+        reach(page, site)
+        assert axe_violations(page) == []
     finally:
         page.close()
 
