@@ -115,7 +115,8 @@ def _prepare(_app) -> None:
         ],
     )
     draft = questionnaires.create(facilitator, space, title="Au brouillon", questions=EVERY_TYPE)
-    IDS.update(grid=grid.id, draft=draft.id)
+    closing = questionnaires.create(facilitator, space, title="À fermer", questions=EVERY_TYPE[:1])
+    IDS.update(grid=grid.id, draft=draft.id, closing=closing.id)
     IDS.update(q=q.id, ranking=ids[8], link=link.id, token=link.link_token, quiz=quiz.id)
 
 
@@ -309,3 +310,22 @@ def test_quiz_points_and_profiles_are_saved(browser: Browser, server: str) -> No
         "Le plaisir d’agir ensemble."
     )
     assert errors == []
+
+
+def test_facilitator_closes_then_reopens(browser: Browser, server: str) -> None:
+    camille = browser.new_context().new_page()
+    camille.on("dialog", lambda dialog: dialog.accept())
+    sign_in(camille, server, "animateur·rice")
+    camille.goto(f"{server}/questionnaires/{IDS['closing']}")
+    camille.get_by_role("button", name="Fermer maintenant").click()
+    expect(camille.locator(".flash-success")).to_have_text("Questionnaire fermé.")
+    expect(camille.locator(".q-status")).to_contain_text("Fermé depuis le")
+    sami = browser.new_context().new_page()
+    sign_in(sami, server, "participant·e")
+    sami.goto(f"{server}/questionnaires/{IDS['closing']}")
+    expect(sami.locator(".q-closed")).to_contain_text("Fermé depuis le")
+    expect(sami.get_by_role("button", name="Envoyer mes réponses")).to_have_count(0)
+    camille.get_by_role("button", name="Ouvrir maintenant").click()
+    expect(camille.locator(".q-status")).to_have_text("Ouvert.")
+    sami.reload()
+    expect(sami.get_by_role("button", name="Envoyer mes réponses")).to_be_visible()

@@ -196,6 +196,20 @@ def settings(qid: int):
     return redirect(url_for(".settings", qid=qid), 303)
 
 
+@bp.post("/questionnaires/<int:qid>/ouverture")
+@login_required
+def open_or_close(qid: int):
+    """ "Fermer maintenant" / "Ouvrir maintenant", the facilitator's switch during the day."""
+    questionnaire = service.editable(current_user, qid)
+    fields = forms.open_now(questionnaire, closing=request.form.get("action") == "fermer")
+    service.update_settings(current_user, qid, **fields)
+    flash(
+        _("Questionnaire fermé.") if fields.get("closes_at") else _("Questionnaire ouvert."),
+        "success",
+    )
+    return redirect(request.referrer or url_for(".settings", qid=qid), 303)
+
+
 @bp.post("/questionnaires/<int:qid>/modele")
 @login_required
 def save_as_model(qid: int):

@@ -118,6 +118,17 @@ def local_input(value: dt.datetime | None) -> str:
     return value.replace(tzinfo=dt.UTC).astimezone(_zone()).strftime("%Y-%m-%dT%H:%M")
 
 
+def open_now(questionnaire, *, closing: bool) -> dict[str, Any]:
+    """The dates that close the questionnaire now, or open it now (and until closed)."""
+    now = dt.datetime.now(dt.UTC)
+    opens = questionnaire.opens_at
+    opens_iso = opens.replace(tzinfo=dt.UTC).isoformat() if opens else None
+    if closing:
+        started = opens is not None and opens.replace(tzinfo=dt.UTC) < now
+        return {"opens_at": opens_iso if started else None, "closes_at": now.isoformat()}
+    return {"opens_at": None, "closes_at": None}
+
+
 def settings(form: MultiDict, anonymous_locked: bool) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "title": form.get("title", ""),
