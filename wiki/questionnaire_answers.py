@@ -119,7 +119,8 @@ def _identity(questionnaire: Questionnaire, user: User | None, respondent: Any) 
     return {
         "user_id": None,
         "name": text(respondent.get("name"), "name", maximum=NAME_MAX, required=True),
-        "structure": text(respondent.get("structure"), "structure", maximum=STRUCTURE_MAX) or None,
+        "structure": text(respondent.get("structure") or "", "structure", maximum=STRUCTURE_MAX)
+        or None,
     }
 
 

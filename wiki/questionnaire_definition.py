@@ -76,9 +76,8 @@ def _invalid(message: Any, name: str) -> ValidationError:
 def text(
     value: Any, name: str, *, maximum: int, required: bool = False, lines: bool = False
 ) -> str:
-    """A string of at most ``maximum`` characters (one line unless ``lines``)."""
-    if value is None:
-        value = ""
+    """A string of at most ``maximum`` characters (one line unless ``lines``); ``null`` is
+    not a text (callers give the default of a field left out)."""
     if not isinstance(value, str):
         raise _invalid(_l("« %(name)s » doit être un texte.", name=name), name)
     if _SURROGATES.search(value):
@@ -92,16 +91,25 @@ def text(
     return value
 
 
-def flag(value: Any, name: str, default: bool = False) -> bool:
-    if value is None:
-        return default
+def flag(value: Any, name: str) -> bool:
     if not isinstance(value, bool):
         raise _invalid(_l("« %(name)s » doit valoir true ou false.", name=name), name)
     return value
 
 
+def whole(value: Any) -> int | None:
+    """``value`` as an integer when it is one: JSON's ``4.0`` is the integer 4 (JSON Schema
+    says so), ``true`` and ``4.5`` are not."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value if isinstance(value, int) else None
+
+
 def integer(value: Any, name: str, *, minimum: int, maximum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
+    value = whole(value)
+    if value is None:
         raise _invalid(_l("« %(name)s » doit être un nombre entier.", name=name), name)
     if not minimum <= value <= maximum:
         raise _invalid(
@@ -116,10 +124,8 @@ def integer(value: Any, name: str, *, minimum: int, maximum: int) -> int:
     return value
 
 
-def choice(value: Any, name: str, allowed: tuple[str, ...], default: str) -> str:
-    if value is None:
-        return default
-    if value not in allowed:
+def choice(value: Any, name: str, allowed: tuple[str, ...]) -> str:
+    if not isinstance(value, str) or value not in allowed:
         raise _invalid(
             _l("« %(name)s » doit valoir %(allowed)s.", name=name, allowed=", ".join(allowed)),
             name,
@@ -129,7 +135,7 @@ def choice(value: Any, name: str, allowed: tuple[str, ...], default: str) -> str
 
 def moment(value: Any, name: str) -> dt.datetime | None:
     """An aware datetime (or ISO 8601 string with its offset) → naive UTC; None stays None."""
-    if value is None or value == "":
+    if value is None or value == "":  # "" as a form sends an empty field
         return None
     if isinstance(value, str) and len(value) <= 40:
         try:
@@ -152,30 +158,30 @@ def moment(value: Any, name: str) -> dt.datetime | None:
 
 
 def window(opens_at: Any, closes_at: Any) -> tuple[dt.datetime | None, dt.datetime | None]:
-    opens, closes = moment(opens_at, "opens_at"), moment(closes_at, "closes_at")
-    if opens and closes and closes <= opens:
-        raise _invalid(_l("La fermeture doit venir après l'ouverture."), "closes_at")
-    return opens, closes
+    """Opening and closing moments. A closing before the opening is kept as given: such a
+    questionnaire never opens (``status`` says "closed"), which the builder points out;
+    refusing it would refuse what the API's schema cannot tell apart."""
+    return moment(opens_at, "opens_at"), moment(closes_at, "closes_at")
 
 
 def settings(
     *,
-    kind: Any = None,
-    anonymous: Any = None,
-    audience: Any = None,
-    results_visibility: Any = None,
+    kind: Any = "form",
+    anonymous: Any = False,
+    audience: Any = "members",
+    results_visibility: Any = "everyone",
     opens_at: Any = None,
     closes_at: Any = None,
-    intro: Any = None,
+    intro: Any = "",
 ) -> dict[str, Any]:
-    """Every setting of a questionnaire, checked; None takes the default."""
+    """Every setting of a questionnaire, checked (``null`` only for the two moments)."""
     opens, closes = window(opens_at, closes_at)
     return {
-        "kind": choice(kind, "kind", QUESTIONNAIRE_KINDS, "form"),
+        "kind": choice(kind, "kind", QUESTIONNAIRE_KINDS),
         "anonymous": flag(anonymous, "anonymous"),
-        "audience": choice(audience, "audience", AUDIENCES, "members"),
+        "audience": choice(audience, "audience", AUDIENCES),
         "results_visibility": choice(
-            results_visibility, "results_visibility", RESULTS_VISIBILITIES, "everyone"
+            results_visibility, "results_visibility", RESULTS_VISIBILITIES
         ),
         "opens_at": opens,
         "closes_at": closes,
@@ -185,8 +191,6 @@ def settings(
 
 def profiles(value: Any) -> list[dict[str, str]]:
     """Quiz profiles: ``[{"key", "title", "text"}]``, keys unique."""
-    if value is None:
-        return []
     if not isinstance(value, list | tuple) or len(value) > PROFILES_MAX:
         raise _invalid(
             _l("« profiles » doit être une liste d'au plus %(max)s profils.", max=PROFILES_MAX),
@@ -207,15 +211,14 @@ def profiles(value: Any) -> list[dict[str, str]]:
             {
                 "key": key,
                 "title": text(item.get("title"), "title", maximum=200, required=True),
-                "text": text(item.get("text"), "text", maximum=PROFILE_TEXT_MAX, lines=True),
+                "text": text(item.get("text", ""), "text", maximum=PROFILE_TEXT_MAX, lines=True),
             }
         )
     return cleaned
 
 
-def _options(value: Any, qtype: str) -> list[str]:
-    if qtype not in CHOICE_TYPES:
-        return []
+def _options(value: Any) -> list[str]:
+    """Checked for every type (``null``: none); kept for choices and rankings only."""
     if value is None:
         return []  # the builder adds them one by one
     if not isinstance(value, list | tuple) or len(value) > OPTIONS_MAX:
@@ -228,14 +231,15 @@ def _options(value: Any, qtype: str) -> list[str]:
 
 
 def _scale(value: Any) -> dict[str, Any]:
-    value = value if isinstance(value, Mapping) else {}
-    minimum = integer(value.get("min", 1), "scale.min", minimum=0, maximum=1)
-    maximum = integer(value.get("max", 5), "scale.max", minimum=2, maximum=SCALE_TOP)
+    if value is None:
+        value = {}
+    if not isinstance(value, Mapping):
+        raise _invalid(_l("« scale » doit être un objet {min, max, …}."), "scale")
     return {
-        "min": minimum,
-        "max": maximum,
-        "min_label": text(value.get("min_label"), "scale.min_label", maximum=SCALE_LABEL_MAX),
-        "max_label": text(value.get("max_label"), "scale.max_label", maximum=SCALE_LABEL_MAX),
+        "min": integer(value.get("min", 1), "scale.min", minimum=0, maximum=1),
+        "max": integer(value.get("max", 5), "scale.max", minimum=2, maximum=SCALE_TOP),
+        "min_label": text(value.get("min_label", ""), "scale.min_label", maximum=SCALE_LABEL_MAX),
+        "max_label": text(value.get("max_label", ""), "scale.max_label", maximum=SCALE_LABEL_MAX),
     }
 
 
@@ -261,8 +265,22 @@ def _scores(value: Any, options: list[str], profile_keys: Keys) -> dict[str, dic
     return cleaned
 
 
+def _max_words(value: Any) -> int:
+    return WORDS_MAX if value is None else integer(value, "max_words", minimum=1, maximum=WORDS_MAX)
+
+
+def _question_id(data: Mapping[str, Any]) -> int | None:
+    if "id" not in data:
+        return None
+    found = whole(data["id"])
+    if found is None:
+        raise _invalid(_l("« id » doit être le numéro d'une question."), "id")
+    return found
+
+
 def question(data: Any, profile_keys: Keys = frozenset()) -> QuestionData:
-    """One question from ``{label, type, required, help, options, …}``."""
+    """One question from ``{label, type, required, help, options, …}``; every field given
+    is checked, whatever the type, and only the ones the type uses are kept."""
     if not isinstance(data, Mapping):
         raise _invalid(_l("Chaque question doit être un objet {label, type, …}."), "questions")
     qtype = data.get("type")
@@ -274,30 +292,28 @@ def question(data: Any, profile_keys: Keys = frozenset()) -> QuestionData:
             ),
             "type",
         )
-    options = _options(data.get("options"), qtype)
-    raw_id = data.get("id")
+    options = _options(data.get("options"))
+    allow_other = flag(data.get("allow_other", False), "allow_other")
+    scale = _scale(data.get("scale"))
+    max_words = _max_words(data.get("max_words"))
+    section = data.get("section")
+    choices = options if qtype in CHOICE_TYPES else []
     return QuestionData(
-        id=raw_id if isinstance(raw_id, int) and not isinstance(raw_id, bool) else None,
+        id=_question_id(data),
         label=text(data.get("label"), "label", maximum=LABEL_MAX, required=True),
         type=qtype,
-        section=text(data.get("section"), "section", maximum=SECTION_MAX) or None,
-        required=flag(data.get("required"), "required"),
-        help=text(data.get("help"), "help", maximum=HELP_MAX, lines=True),
-        options=options,
-        allow_other=qtype in CHOICE_TYPES[:2] and flag(data.get("allow_other"), "allow_other"),
-        scale=_scale(data.get("scale")) if qtype == "scale" else None,
-        max_words=(
-            integer(data.get("max_words", WORDS_MAX), "max_words", minimum=1, maximum=WORDS_MAX)
-            if qtype == "words"
-            else None
-        ),
-        scores=_scores(data.get("scores"), options, profile_keys),
+        section=None if section is None else text(section, "section", maximum=SECTION_MAX) or None,
+        required=flag(data.get("required", False), "required"),
+        help=text(data.get("help", ""), "help", maximum=HELP_MAX, lines=True),
+        options=choices,
+        allow_other=allow_other and qtype in CHOICE_TYPES[:2],
+        scale=scale if qtype == "scale" else None,
+        max_words=max_words if qtype == "words" else None,
+        scores=_scores(data.get("scores"), choices, profile_keys),
     )
 
 
 def questions(value: Any, profile_keys: Keys = frozenset()) -> list[QuestionData]:
-    if value is None:
-        return []
     if not isinstance(value, list | tuple) or len(value) > QUESTIONS_MAX:
         raise _invalid(
             _l("« questions » doit être une liste d'au plus %(max)s questions.", max=QUESTIONS_MAX),

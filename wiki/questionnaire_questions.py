@@ -31,6 +31,7 @@ from .questionnaire_definition import QUESTIONS_MAX
 from .questionnaire_definition import question as clean_question
 from .spaces import in_id_range
 
+NULLABLE_FIELDS = frozenset({"section", "options", "scale", "max_words", "scores"})
 QUESTION_NOT_FOUND = _l("Cette question n'existe pas ou a été supprimée.")
 
 
@@ -83,7 +84,10 @@ def update_question(user: User, question_id: int, data: Any, *, base_version: in
                 "rechargez-la avant de l'enregistrer."
             )
         )
-    cleaned = clean_question({**_current(question), **dict(data)}, _profile_keys(question))
+    # For the builder: a field sent as None stays as it is (None is a value only where
+    # the definition allows it: no section, default scale, …).
+    changes = {k: v for k, v in dict(data).items() if v is not None or k in NULLABLE_FIELDS}
+    cleaned = clean_question({**_current(question), **changes}, _profile_keys(question))
     if cleaned.type != question.type and _has_answers(question):
         raise lost_answers_error(1)
     if apply_question(question, cleaned):

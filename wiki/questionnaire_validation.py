@@ -32,6 +32,7 @@ from flask_babel import lazy_gettext as _l
 
 from .errors import NotFound, ValidationError
 from .models_questionnaires import Question
+from .questionnaire_definition import whole
 
 SHORT_TEXT_MAX = 500
 LONG_TEXT_MAX = 5000
@@ -132,7 +133,8 @@ def _multiple(question: Question, value: Any) -> list[str]:
 
 def _scale(question: Question, value: Any) -> int:
     scale = question.scale or {"min": 1, "max": 5}
-    if isinstance(value, bool) or not isinstance(value, int):
+    value = whole(value)
+    if value is None:
         raise _wrong_type(question, _l("un nombre entier"))
     if not scale["min"] <= value <= scale["max"]:
         raise _refuse(
@@ -154,7 +156,8 @@ def _yes_no(question: Question, value: Any) -> bool:
 
 
 def _number(question: Question, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
+    value = whole(value)
+    if value is None:
         raise _wrong_type(question, _l("un nombre entier"))
     if not -NUMBER_LIMIT <= value <= NUMBER_LIMIT:
         raise _refuse(

@@ -90,9 +90,9 @@ def create(
         closes_at=closes_at,
         intro=intro,
     )
-    cleaned_profiles = clean_profiles(list(profiles) if profiles else None)
+    cleaned_profiles = clean_profiles(profiles)
     keys = {p["key"] for p in cleaned_profiles}
-    cleaned = clean_questions(list(questions) if questions else None, keys)
+    cleaned = clean_questions(questions, keys)
     questionnaire = Questionnaire(
         space_id=space.id,
         profiles=cleaned_profiles,
@@ -170,7 +170,7 @@ def update(
     keys = {p["key"] for p in profiles}
     incoming = clean_questions(data["questions"], keys) if "questions" in data else None
     title = data.get("title")
-    if title is not None:
+    if "title" in data:  # present means given: null is no title
         if not isinstance(title, str):
             raise ValidationError(_l("« title » doit être un texte."), field="title")
         title = clean_title(title)
@@ -199,7 +199,10 @@ def _prune_scores(questionnaire: Questionnaire, keys: set[str]) -> None:
 
 
 def update_settings(user: User, questionnaire_id: int, **fields: Any) -> Questionnaire:
-    """Change some settings (``title``, ``intro``, ``opens_at``…, ``profiles``)."""
+    """Change some settings (``title``, ``intro``, ``opens_at``…, ``profiles``); for the
+    builder's forms, None leaves a setting as it is, except the two moments (None: no limit).
+    """
+    fields = {k: v for k, v in fields.items() if v is not None or k in ("opens_at", "closes_at")}
     allowed = {*SETTING_NAMES, "title", "profiles"}
     unknown = set(fields) - allowed
     if unknown:

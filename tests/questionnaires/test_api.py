@@ -195,14 +195,10 @@ BAD_DEFINITIONS = [
     ({"title": "X", "questions": "Q"}, 400),
     ({"title": "X", "opens_at": "demain"}, 400),
     ({"title": "X", "opens_at": "2026-10-05T09:00:00"}, 400),  # no offset
-    (
-        {
-            "title": "X",
-            "opens_at": "2026-10-05T09:00:00+02:00",
-            "closes_at": "2026-10-05T08:00:00+02:00",
-        },
-        400,
-    ),
+    ({"title": "X", "kind": None}, 400),
+    ({"title": "X", "questions": [{"label": "Q", "type": "short_text", "required": None}]}, 400),
+    ({"title": "X", "questions": [{"label": "Q", "type": "short_text", "options": [1]}]}, 400),
+    ({"title": "X", "questions": [{"label": "Q", "type": "yes_no", "scale": []}]}, 400),
     ({"title": "X", "anonymous": "oui"}, 400),
     ({"title": "X", "profiles": [{"key": "Avec Espace", "title": "P"}]}, 400),
     ({"title": "X", "parent_id": 2**31 - 1}, 404),
@@ -218,6 +214,19 @@ def test_bad_definitions_are_refused(call, personas):
         assert response.status_code in expected, (body, response.json)
         assert response.json["error"]["message"], body
     assert committed_count(Response) == 0
+
+
+def test_a_closing_before_the_opening_is_a_questionnaire_that_never_opens(call, personas):
+    body = {
+        "title": "X",
+        "opens_at": "2026-10-05T09:00:00+02:00",
+        "closes_at": "2026-10-05T08:00:00+02:00",
+    }
+    response = call(
+        "POST", f"/spaces/{personas.space.slug}/questionnaires", "facilitator", json=body
+    )
+    assert response.status_code == 201
+    assert response.json["status"] in ("closed", "not_open")
 
 
 def test_csv_reads_back_with_accents_bom_and_semicolons(call, created, personas):

@@ -2,9 +2,9 @@
 
 Merged into ``openapi.PATHS`` and ``openapi_schemas.SCHEMAS`` by ``merge_into``. Every
 limit the services enforce is stated here (lengths, counts, ranges, enums), so what the
-document allows is what the server accepts, except what a schema cannot say: that a
-questionnaire closes after it opens, and which answers fit which question (the answers
-endpoint says so in its description and answers 400, naming the question).
+document allows is what the server accepts, except what a schema cannot say: which answers
+fit which question (the answers endpoint says so in its description and answers 400, naming
+the question). A closing before the opening is accepted: that questionnaire never opens.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def _text(maximum: int, *, required: bool = False) -> Json:
 
 
 _SCALE: Json = {
-    "type": "object",
+    "type": ["object", "null"],
     "description": "Échelle (type « scale ») : de 0 ou 1 jusqu'à 2 à 10 ; 1 à 5 par défaut.",
     "properties": {
         "min": {"type": "integer", "minimum": 0, "maximum": 1, "default": 1},
@@ -68,15 +68,13 @@ _SCALE: Json = {
     },
 }
 _SCORES: Json = {
-    "type": "object",
+    "type": ["object", "null"],
     "description": (
         "Quiz : points ajoutés aux profils par option choisie, {option: {profil: points}} ; "
         "les options ou profils qui n'existent pas sont ignorés."
     ),
-    "maxProperties": OPTIONS_MAX,
     "additionalProperties": {
         "type": "object",
-        "maxProperties": PROFILES_MAX,
         "additionalProperties": {"type": "integer", "minimum": -POINTS_MAX, "maximum": POINTS_MAX},
     },
 }
@@ -87,14 +85,19 @@ _QUESTION_FIELDS: Json = {
     "help": _text(HELP_MAX),
     "section": {"type": ["string", "null"], "maxLength": SECTION_MAX},
     "options": {
-        "type": "array",
+        "type": ["array", "null"],
         "description": "Choix (choix unique ou multiple, classement) ; un doublon compte pour un.",
         "maxItems": OPTIONS_MAX,
         "items": _text(OPTION_MAX, required=True),
     },
     "allow_other": {"type": "boolean", "description": "Choix : ajoute « Autre : … »."},
     "scale": _SCALE,
-    "max_words": {"type": "integer", "minimum": 1, "maximum": WORDS_MAX, "default": WORDS_MAX},
+    "max_words": {
+        "type": ["integer", "null"],
+        "minimum": 1,
+        "maximum": WORDS_MAX,
+        "default": WORDS_MAX,
+    },
     "scores": _SCORES,
 }
 _PROFILE: Json = {
@@ -119,7 +122,10 @@ _SETTINGS: Json = {
         "default": "everyone",
     },
     "opens_at": _moment,
-    "closes_at": {**_moment, "description": "Après « opens_at » (400 sinon)."},
+    "closes_at": {
+        **_moment,
+        "description": "Avant « opens_at », le questionnaire n'ouvre jamais.",
+    },
     "intro": _text(INTRO_MAX),
     "profiles": {
         "type": "array",

@@ -18,10 +18,10 @@ from ... import (
     questionnaires,
     spaces,
 )
-from ...questionnaire_definition import flag
+from ...questionnaire_definition import flag, integer
 from . import api_blueprint
 from .auth import api_user
-from .parsing import Body, checked_id, checked_space_ref, json_body
+from .parsing import ID_MAX, Body, checked_id, checked_space_ref, json_body
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CREATE_FIELDS = (
@@ -43,6 +43,10 @@ def _body() -> tuple[Body, dict[str, Any]]:
     return body, json.loads(request.get_data(cache=True))
 
 
+def _parent_id(value: Any) -> int | None:
+    return None if value is None else integer(value, "parent_id", minimum=1, maximum=ID_MAX)
+
+
 def _location(questionnaire_id: int) -> dict[str, str]:
     return {"Location": url_for("api.get_questionnaire", id=questionnaire_id, _external=True)}
 
@@ -62,7 +66,7 @@ def create_questionnaire(space: str):
         api_user(),
         found,
         title=body.string("title", required=True),
-        parent_id=body.integer("parent_id", minimum=1),
+        parent_id=_parent_id(data.get("parent_id")),
         **fields,
     )
     return jsonify(questionnaires.to_dict(questionnaire)), 201, _location(questionnaire.id)
@@ -76,7 +80,7 @@ def get_questionnaire(id: int):
 @api_blueprint.put("/questionnaires/<int:id>")
 def update_questionnaire(id: int):
     _checked, body = _body()
-    confirm = flag(body.get("confirm_delete_answers"), "confirm_delete_answers")
+    confirm = flag(body.get("confirm_delete_answers", False), "confirm_delete_answers")
     data = {name: body[name] for name in (*CREATE_FIELDS, "title") if name in body}
     questionnaire = questionnaires.update(
         api_user(), checked_id(id), data, confirm_delete_answers=confirm
