@@ -214,6 +214,10 @@ async def drive(port: int, pgid: int, args, qid: int, tokens: list[str], watcher
     }
 
 
+def load() -> str:
+    return Path("/proc/loadavg").read_text().split()[0]
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -253,7 +257,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1)
     args = parser.parse_args()
     print(f"{args.participants} participants in {args.seconds:.0f} s, {args.walls} walls")
-    print("run   p50 ms   p99 ms   max ms   server CPU   answers   walls at end   tracebacks")
+    print(
+        "run   p50 ms   p99 ms   max ms   server CPU   answers   walls at end   tracebacks"
+        "   POST p50 ms   load"
+    )
     everything: list[float] = []
     for n in range(1, max(1, min(args.runs, 20)) + 1):
         r = run_once(args)
@@ -263,7 +270,7 @@ def main() -> None:
             f"{n:>3} {percentile(lat, 0.5):>8.1f} {percentile(lat, 0.99):>8.1f} "
             f"{max(lat, default=float('nan')):>8.1f} {r['server_cpu']:>10.0f} % "
             f"{r['answers_ok']:>5}/{args.participants:<3} {min(r['walls_final'], default=0):>6}"
-            f"/{args.participants:<6} {r['tracebacks']:>6}"
+            f"/{args.participants:<6} {r['tracebacks']:>6} {r['post_ms_p50']:>13.1f}   {load()}"
         )
     if args.runs > 1:  # one run's p99 is its slowest answer (40 samples): pool the runs too
         print(
