@@ -153,7 +153,6 @@ def preview(qid: int):
         space=questionnaire.page.space,
         q=service.to_dict(questionnaire),
         info=info_for(questionnaire, answered=False),
-        intro=info_for(questionnaire, answered=False)["intro_html"],
         values={},
         errors={},
         respondent={},

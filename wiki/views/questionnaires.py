@@ -78,7 +78,6 @@ def _answer_page(questionnaire, token=None, *, values=None, errors=None, who=Non
         page=questionnaire.page,
         q=service.to_dict(questionnaire),
         info=info,
-        intro=info["intro_html"],
         values=values if values is not None else (mine or {}),
         errors=errors,
         respondent=who or {},
