@@ -144,6 +144,9 @@ def test_results_reach_the_wall_and_the_projector(
     sami.get_by_role("link", name="Voir les résultats du groupe").click()
     expect(sami.locator("[data-r-status]")).to_have_text("en direct")
     expect(sami.get_by_role("button", name="Masquer « élan »")).to_have_count(0)
+    counts = sami.locator(f'[data-r-question="{found["module"]}"] [data-r-counts]')
+    expect(counts).to_be_visible()  # on a phone, the counts in words under the chart
+    expect(counts.locator("[data-r-other-count]")).to_have_text("1")
     sami.screenshot(path=str(screenshot_dir / "questionnaire-wall-phone.png"), full_page=True)
 
     # the facilitator takes a word off the wall

@@ -107,6 +107,10 @@ function render (root, results, seen) {
     if (mean) mean.textContent = number(question.mean, lang)
     const answered = card.querySelector('[data-r-answered]')
     if (answered && question.answered !== undefined) answered.textContent = plural(root, 'Answers', question.answered)
+    card.querySelectorAll('[data-r-count]').forEach((cell) => {
+      const n = cell.hasAttribute('data-r-other-count') ? (question.other || {}).count : (question.counts || {})[cell.dataset.rCount]
+      if (n !== undefined) cell.textContent = String(n)
+    })
     ranks(root, card, question)
     words(root, card, question)
     texts(root, card.querySelector('[data-r-texts]'), question.texts, seen, question.id)
