@@ -17,6 +17,7 @@ WIDTH = 640
 LABEL_WIDTH = 220
 BAR_MAX = 330
 ROW = 30
+TOP = 12
 FONT = "system-ui, sans-serif"
 INK = "#1f2933"
 MUTED = "#52606d"
@@ -24,6 +25,7 @@ BAR = "#2f6f9f"
 MEAN = "#b44d12"
 PALETTE = ("#2f6f9f", "#2e7d46", "#8a4baf", "#b44d12", "#0f766e", "#9d174d")
 LABEL_CHARS = 34
+RADAR_CX, RADAR_CY, RADAR_R = WIDTH / 2, 250.0, 170.0
 
 
 def number(value: float, digits: int = 1) -> str:
@@ -70,41 +72,36 @@ def bar_chart(
     ``mean`` adds a line across the bars at that label's position (scales: bars are the
     values of the scale in order, so the mean falls between two of them).
     """
-    top = 12
     biggest = scale_max if scale_max is not None else max((v for _, v in bars), default=0)
     body: list[str] = []
     for index, (label, value) in enumerate(bars):
-        y = top + index * ROW
-        length = BAR_MAX * value / biggest if biggest else 0
         shown = value_text[index] if value_text else number(value, 0)
-        body.append(
-            _text(LABEL_WIDTH - 8, y + 19, _short(label), text_anchor="end", fill=INK, font_size=14)
-        )
-        body.append(
-            f'<rect x="{LABEL_WIDTH}" y="{y + 5}" width="{length:.1f}" height="{ROW - 10}" '
-            f'rx="3" fill="{PALETTE[0]}"><title>{escape(label)} : {escape(shown)}</title></rect>'
-        )
-        body.append(_text(LABEL_WIDTH + length + 6, y + 19, shown, fill=INK, font_size=14))
-    height = top + len(bars) * ROW + 10
+        body += _bar_row(TOP + index * ROW, label, value, shown, biggest)
     if mean is not None and len(bars) > 1:
-        first, last = _scale_ends(bars)
-        span = (last - first) or 1
-        y_mean = top + (mean - first) / span * (len(bars) - 1) * ROW + ROW / 2
-        body.append(
-            f'<line x1="{LABEL_WIDTH - 4}" x2="{LABEL_WIDTH + BAR_MAX + 40}" y1="{y_mean:.1f}" '
-            f'y2="{y_mean:.1f}" stroke="{MEAN}" stroke-width="2" stroke-dasharray="6 4"/>'
-        )
-        body.append(
-            _text(
-                WIDTH - 4,
-                y_mean - 4,
-                f"{mean_label} {number(mean, 2)}",
-                text_anchor="end",
-                fill=MEAN,
-                font_size=13,
-            )
-        )
-    return _svg(title, height, body)
+        body += _mean_line(bars, mean, mean_label)
+    return _svg(title, TOP + len(bars) * ROW + 10, body)
+
+
+def _bar_row(y: float, label: str, value: float, shown: str, biggest: float) -> list[str]:
+    length = BAR_MAX * value / biggest if biggest else 0
+    return [
+        _text(LABEL_WIDTH - 8, y + 19, _short(label), text_anchor="end", fill=INK, font_size=14),
+        f'<rect x="{LABEL_WIDTH}" y="{y + 5}" width="{length:.1f}" height="{ROW - 10}" '
+        f'rx="3" fill="{PALETTE[0]}"><title>{escape(label)} : {escape(shown)}</title></rect>',
+        _text(LABEL_WIDTH + length + 6, y + 19, shown, fill=INK, font_size=14),
+    ]
+
+
+def _mean_line(bars: Sequence[tuple[str, float]], mean: float, label: str) -> list[str]:
+    """A dashed line where the mean falls between the scale's steps (one bar per step)."""
+    first, last = _scale_ends(bars)
+    y = TOP + (mean - first) / ((last - first) or 1) * (len(bars) - 1) * ROW + ROW / 2
+    text = f"{label} {number(mean, 2)}"
+    return [
+        f'<line x1="{LABEL_WIDTH - 4}" x2="{LABEL_WIDTH + BAR_MAX + 40}" y1="{y:.1f}" '
+        f'y2="{y:.1f}" stroke="{MEAN}" stroke-width="2" stroke-dasharray="6 4"/>',
+        _text(WIDTH - 4, y - 4, text, text_anchor="end", fill=MEAN, font_size=13),
+    ]
 
 
 def _scale_ends(bars: Sequence[tuple[str, float]]) -> tuple[float, float]:
@@ -123,30 +120,51 @@ def ranking_chart(title: str, mean_ranks: Sequence[tuple[str, float]]) -> str:
     return bar_chart(title, bars, scale_max=float(count), value_text=texts)
 
 
-def word_cloud(title: str, words: Sequence[tuple[str, int]]) -> str:
-    """Words in rows, largest first; the size follows the count (14 to 44 px)."""
+def _advance(word: str, size: float) -> float:
+    """Room a word takes (an estimate: the server has no fonts to measure with)."""
+    return 0.64 * size * len(word) + 20
+
+
+def _word_rows(words: Sequence[tuple[str, int]]) -> list[list[tuple[int, str, int, float]]]:
+    """Words laid out left to right in rows that fit the width: (index, word, count, size)."""
     top_count = max((count for _, count in words), default=1)
-    x, y, row_height = 12.0, 12.0, 0.0
-    body: list[str] = []
+    rows: list[list[tuple[int, str, int, float]]] = [[]]
+    x = 12.0
     for index, (word, count) in enumerate(words):
         size = 14 + 30 * (count / top_count)
-        advance = 0.6 * size * len(word) + 18
-        if x + advance > WIDTH - 12 and x > 12:
-            x, y, row_height = 12.0, y + row_height + 8, 0.0
-        row_height = max(row_height, size * 1.2)
-        body.append(
-            _text(
-                x,
-                y + size,
-                word,
-                f"{word} : {count}",
-                font_size=f"{size:.0f}",
-                fill=PALETTE[index % len(PALETTE)],
-                font_weight="600",
-            )
-        )
+        advance = _advance(word, size)
+        if x + advance > WIDTH - 12 and rows[-1]:
+            rows.append([])
+            x = 12.0
+        rows[-1].append((index, word, count, size))
         x += advance
-    return _svg(title, y + row_height + 16, body)
+    return rows
+
+
+def word_cloud(title: str, words: Sequence[tuple[str, int]]) -> str:
+    """Words in rows, most given first; the size follows the count (14 to 44 px), and the
+    words of a row share one baseline."""
+    body: list[str] = []
+    y = 8.0
+    for row in _word_rows(words):
+        height = max((size for *_, size in row), default=0) * 1.2
+        x, baseline = 12.0, y + height * 0.85
+        for index, word, count, size in row:
+            colour = PALETTE[index % len(PALETTE)]
+            body.append(
+                _text(
+                    x,
+                    baseline,
+                    word,
+                    f"{word} : {count}",
+                    font_size=f"{size:.0f}",
+                    fill=colour,
+                    font_weight="600",
+                )
+            )
+            x += _advance(word, size)
+        y += height + 6
+    return _svg(title, y + 10, body)
 
 
 def _point(cx: float, cy: float, radius: float, angle: float) -> tuple[float, float]:
@@ -168,42 +186,40 @@ def radar_chart(
     high: float,
 ) -> str:
     """One axis per section; ``series`` are (name, values) lines, the group's first."""
-    cx, cy, radius = WIDTH / 2, 250.0, 170.0
     count = max(len(axes), 1)
     angles = [2 * math.pi * index / count for index in range(count)]
-    body: list[str] = []
-    for level in range(int(low), int(high) + 1):
-        ring = radius * (level - low) / ((high - low) or 1)
-        body.append(
-            _polygon(
-                [_point(cx, cy, ring, a) for a in angles],
-                fill="none",
-                stroke="#cbd2d9",
-                stroke_width="1",
-            )
-        )
-    for axis, angle in zip(axes, angles, strict=False):
-        x, y = _point(cx, cy, radius, angle)
-        body.append(f'<line x1="{cx}" y1="{cy}" x2="{x:.1f}" y2="{y:.1f}" stroke="#cbd2d9"/>')
-        lx, ly = _point(cx, cy, radius + 18, angle)
-        anchor = "middle" if abs(lx - cx) < 10 else ("start" if lx > cx else "end")
-        body.append(_text(lx, ly + 5, _short(axis, 28), text_anchor=anchor, fill=INK, font_size=13))
+    body = _radar_grid(axes, angles, low, high)
+    span = (high - low) or 1
     for index, (name, values) in enumerate(series):
         colour = (BAR, MEAN)[index % 2]
         points = [
-            _point(cx, cy, radius * ((v if v is not None else low) - low) / ((high - low) or 1), a)
+            _point(RADAR_CX, RADAR_CY, RADAR_R * ((v if v is not None else low) - low) / span, a)
             for v, a in zip(values, angles, strict=False)
         ]
         dash = {"stroke_dasharray": "6 4"} if index else {}
+        fill = "0.15" if not index else "0"
         body.append(
             _polygon(
-                points,
-                fill=colour,
-                fill_opacity="0.15" if not index else "0",
-                stroke=colour,
-                stroke_width="2.5",
-                **dash,
+                points, fill=colour, fill_opacity=fill, stroke=colour, stroke_width="2.5", **dash
             )
         )
         body.append(_text(12, 470 + index * 20, f"— {name}", fill=colour, font_size=14))
     return _svg(title, 480 + len(series) * 20, body)
+
+
+def _radar_grid(axes: Sequence[str], angles: list[float], low: float, high: float) -> list[str]:
+    """One ring per step of the scale, one spoke and label per axis."""
+    body: list[str] = []
+    for level in range(int(low), int(high) + 1):
+        ring = RADAR_R * (level - low) / ((high - low) or 1)
+        points = [_point(RADAR_CX, RADAR_CY, ring, a) for a in angles]
+        body.append(_polygon(points, fill="none", stroke="#cbd2d9", stroke_width="1"))
+    for axis, angle in zip(axes, angles, strict=False):
+        x, y = _point(RADAR_CX, RADAR_CY, RADAR_R, angle)
+        body.append(
+            f'<line x1="{RADAR_CX}" y1="{RADAR_CY}" x2="{x:.1f}" y2="{y:.1f}" stroke="#cbd2d9"/>'
+        )
+        lx, ly = _point(RADAR_CX, RADAR_CY, RADAR_R + 18, angle)
+        anchor = "middle" if abs(lx - RADAR_CX) < 10 else ("start" if lx > RADAR_CX else "end")
+        body.append(_text(lx, ly + 5, _short(axis, 28), text_anchor=anchor, fill=INK, font_size=13))
+    return body
