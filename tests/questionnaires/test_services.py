@@ -100,3 +100,21 @@ def test_add_question_checks_its_definition(personas, form):
         personas.facilitator, form.id, {"label": "Votre ville", "type": "short_text"}, position=0
     )
     assert questionnaires.to_dict(form)["questions"][0]["id"] == added.id
+
+
+def test_an_archived_space_keeps_its_results_but_takes_no_answer(personas, form):
+    from wiki import questionnaire_results
+    from wiki.errors import ArchivedSpace
+    from wiki.models import utcnow
+
+    ids = question_ids(form)
+    questionnaire_answers.submit(personas.participant, form.id, {str(ids["Votre structure"]): "A"})
+    personas.space.archived_at = utcnow()
+    db.session.commit()
+    with pytest.raises(ArchivedSpace):
+        questionnaire_answers.submit(
+            personas.participant, form.id, {str(ids["Votre structure"]): "B"}
+        )
+    with pytest.raises(ArchivedSpace):
+        questionnaires.update_settings(personas.facilitator, form.id, intro="Fermé")
+    assert questionnaire_results.results(personas.reader, form.id)["respondents"] == 1
