@@ -29,7 +29,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_socketio import Namespace, SocketIO, join_room, leave_room
 
-from wiki import accounts, events, questionnaire_results
+from wiki import access_logs, accounts, events, questionnaire_results
 from wiki.db import db
 from wiki.errors import CercleError, NotFound, ValidationError
 from wiki.models import User
@@ -190,6 +190,8 @@ class ResultsNamespace(Namespace):
 
 
 def init_app(app: Flask, socketio: SocketIO) -> ResultsBroadcaster:
+    # the server's access log would pair an address and a time with each answer
+    access_logs.hide_answer_submissions()
     broadcaster = ResultsBroadcaster(app, socketio)
     # blinker holds receivers weakly: the broadcaster lives in app.extensions, with the app
     events.answers_changed.connect(broadcaster.on_answers_changed)

@@ -142,3 +142,22 @@ def test_respondent_keys_do_not_reveal_the_user_id(app, personas):
     )
     # a different questionnaire, a different key: answers cannot be linked across them
     assert questionnaire_answers.respondent_key_for(other, personas.participant) != key
+
+
+def test_access_logs_drop_answer_submissions(caplog):
+    from wiki.access_logs import hide_answer_submissions
+
+    hide_answer_submissions("cercle.test.access")
+    logger = logging.getLogger("cercle.test.access")
+    who = '10.0.0.7 - - [02/Dec/2026 10:42:07] "'
+    with caplog.at_level(logging.INFO, logger="cercle.test.access"):
+        for request in (
+            'POST /api/v1/questionnaires/3/answers HTTP/1.1" 201',
+            'POST /questionnaires/3/repondre HTTP/1.1" 303',
+            'POST /questionnaires/lien/abc/repondre HTTP/1.1" 303',
+            'GET /questionnaires/3/resultats HTTP/1.1" 200',
+        ):
+            logger.info(who + request)
+    assert [r.getMessage() for r in caplog.records] == [
+        who + 'GET /questionnaires/3/resultats HTTP/1.1" 200'
+    ]

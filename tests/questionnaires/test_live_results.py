@@ -105,6 +105,7 @@ def test_a_watcher_receives_the_new_count_after_an_answer(server):
         scale = latest["questions"][0]
         assert scale["counts"]["4"] >= 1 and scale["svg"].startswith("<svg")
         assert "me" not in latest  # a broadcast carries nobody's own result
+        assert f"questionnaires/{questionnaire_id}/answers" not in live.log_path.read_text()
     finally:
         client.disconnect()
 
