@@ -111,12 +111,14 @@ def _scale_ends(bars: Sequence[tuple[str, float]]) -> tuple[float, float]:
         return 0.0, float(len(bars) - 1)
 
 
-def ranking_chart(title: str, mean_ranks: Sequence[tuple[str, float]]) -> str:
+def ranking_chart(
+    title: str, mean_ranks: Sequence[tuple[str, float]], rank_text: str = "rang moyen %(rank)s"
+) -> str:
     """Options from best (lowest mean rank) to worst; a longer bar is a better rank."""
     count = len(mean_ranks)
     ordered = sorted(mean_ranks, key=lambda item: item[1])
     bars = [(label, (count + 1 - rank) if rank else 0.0) for label, rank in ordered]
-    texts = [f"rang moyen {number(rank, 1)}" if rank else "—" for _, rank in ordered]
+    texts = [rank_text % {"rank": number(rank, 1)} if rank else "—" for _, rank in ordered]
     return bar_chart(title, bars, scale_max=float(count), value_text=texts)
 
 

@@ -1,5 +1,8 @@
 """Results of a questionnaire: counts, means, ranks, word groups, text answers, scores, SVG.
 
+The words the charts add (« moyenne », « Autre »…) are in the language of whoever asks
+(French for the live wall's broadcasts, which answer no one request).
+
 ``results`` checks who may see them (the questionnaire's ``results_visibility``) and adds
 the viewer's own result (``me``); ``compute`` is the same picture for anyone allowed, as the
 live wall broadcasts it. Anonymous questionnaires never put a name in it, and every list
@@ -12,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -74,7 +78,7 @@ def _choices(question: Question, values: list[Any]) -> dict[str, Any]:
                 others.append(option)
     bars = [(option, float(n)) for option, n in counts.items()]
     if question.allow_other:
-        bars.append(("Autre", float(len(others))))
+        bars.append((gettext("Autre"), float(len(others))))
     found: dict[str, Any] = {"counts": counts, "svg": charts.bar_chart(question.label, bars)}
     if question.allow_other:
         found["other"] = {"count": len(others), "texts": others}
@@ -83,7 +87,7 @@ def _choices(question: Question, values: list[Any]) -> dict[str, Any]:
 
 def _yes_no(question: Question, values: list[Any]) -> dict[str, Any]:
     counts = {"oui": sum(v is True for v in values), "non": sum(v is False for v in values)}
-    bars = [("Oui", float(counts["oui"])), ("Non", float(counts["non"]))]
+    bars = [(gettext("Oui"), float(counts["oui"])), (gettext("Non"), float(counts["non"]))]
     return {"counts": counts, "svg": charts.bar_chart(question.label, bars)}
 
 
@@ -95,7 +99,7 @@ def _scale(question: Question, values: list[Any]) -> dict[str, Any]:
             counts[str(value)] += 1
     average = mean(values)
     bars = [(step, float(n)) for step, n in counts.items()]
-    svg = charts.bar_chart(question.label, bars, mean=average)
+    svg = charts.bar_chart(question.label, bars, mean=average, mean_label=gettext("moyenne"))
     return {"counts": counts, "mean": average, "scale": dict(scale), "svg": svg}
 
 
@@ -125,7 +129,8 @@ def _ranking(question: Question, values: list[Any]) -> dict[str, Any]:
                 ranks[option].append(position)
     mean_rank = {option: mean(positions) for option, positions in ranks.items()}
     items = [(option, rank or 0.0) for option, rank in mean_rank.items()]
-    return {"mean_rank": mean_rank, "svg": charts.ranking_chart(question.label, items)}
+    svg = charts.ranking_chart(question.label, items, gettext("rang moyen %(rank)s"))
+    return {"mean_rank": mean_rank, "svg": svg}
 
 
 def _texts(question: Question, rows: Rows, names: dict[int, str]) -> dict[str, Any]:
@@ -188,7 +193,7 @@ def _profiles(questionnaire: Questionnaire, questions: list[Question], rows: Row
         if key is not None:
             counts[key] += 1
     bars = [(p["title"], float(counts[p["key"]])) for p in profiles]
-    title = "Répartition du groupe par profil"
+    title = gettext("Répartition du groupe par profil")
     items = [{"key": p["key"], "title": p["title"], "count": counts[p["key"]]} for p in profiles]
     return {"counts": counts, "items": items, "svg": charts.bar_chart(title, bars)}
 
@@ -198,10 +203,10 @@ def _radar(questions: list[Question], rows: Rows, mine: dict[int, Any] | None):
     low, high = grid_scale(questions)
     group = group_line((grid_line(questions, answers) for _, answers in rows), len(axes))
     me = grid_line(questions, mine) if mine is not None else None
-    series: list[tuple[str, list[float | None]]] = [("Moyenne du groupe", group)]
+    series: list[tuple[str, list[float | None]]] = [(gettext("Moyenne du groupe"), group)]
     if me is not None:
-        series.append(("Vos réponses", me))
-    svg = charts.radar_chart("Auto-évaluation", axes, series, low=low, high=high)
+        series.append((gettext("Vos réponses"), me))
+    svg = charts.radar_chart(gettext("Auto-évaluation"), axes, series, low=low, high=high)
     return {"axes": axes, "group": group, "me": me, "low": low, "high": high}, svg
 
 
