@@ -40,12 +40,12 @@ def _check_markdown(markdown: str) -> str:
 
 
 def _check_message(message: str) -> str:
-    message = one_line(message)
-    if len(message) > MESSAGE_MAX:
+    # The length sent is the one counted: the limit the API document states.
+    if len(message or "") > MESSAGE_MAX:
         raise ValidationError(
             _l("Le message dépasse %(max)s caractères.", max=MESSAGE_MAX), field="message"
         )
-    return message
+    return one_line(message)
 
 
 def _slug_taken(space_id: int, slug: str, except_page: int | None = None) -> bool:

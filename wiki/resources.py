@@ -70,22 +70,23 @@ def parse_tags(tags: str | list[str] | None) -> list[str]:
 
 
 def _clean_description(description: str) -> str:
-    description = (description or "").replace("\r\n", "\n").replace("\x00", "").strip()
-    if len(description) > DESCRIPTION_MAX:
+    # The length sent is the one counted: the limit the API document states.
+    if len(description or "") > DESCRIPTION_MAX:
         raise ValidationError(
             _l("La description dépasse %(max)s caractères.", max=DESCRIPTION_MAX),
             field="description",
         )
-    return description
+    return (description or "").replace("\r\n", "\n").replace("\x00", "").strip()
 
 
 def clean_url(url: str) -> str:
     """An absolute http(s) address, or ``ValidationError`` (no javascript:, data:, ftp:…)."""
+    # The length sent is the one counted: the limit the API document states.
+    if len(url or "") > URL_MAX:
+        raise ValidationError(_l("L'adresse dépasse %(max)s caractères.", max=URL_MAX), field="url")
     url = (url or "").strip()
     if not url:
         raise ValidationError(_l("L'adresse du lien est obligatoire."), field="url")
-    if len(url) > URL_MAX:
-        raise ValidationError(_l("L'adresse dépasse %(max)s caractères.", max=URL_MAX), field="url")
     try:
         parts = urlsplit(url)
     except ValueError:

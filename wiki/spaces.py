@@ -33,7 +33,11 @@ def one_line(text: str) -> str:
 
 
 def clean_title(title: str) -> str:
-    """``title`` on one line; refused when empty, too long, or with nothing to see in it."""
+    """``title`` on one line; refused when empty, too long, or with nothing to see in it.
+
+    The length counted is the one sent, so that it is the limit the API document states.
+    """
+    too_long = len(title or "") > TITLE_MAX
     title = one_line(title)
     if not title:
         raise ValidationError(_l("Le titre est obligatoire."), field="title")
@@ -46,7 +50,7 @@ def clean_title(title: str) -> str:
             ),
             field="title",
         )
-    if len(title) > TITLE_MAX:
+    if too_long:
         raise ValidationError(
             _l("Le titre dépasse %(max)s caractères.", max=TITLE_MAX), field="title"
         )

@@ -7,7 +7,7 @@ from typing import Any
 from ... import uploads
 from ...models import ROLES, TITLE_MAX, VISIBILITIES
 from ...pages import MARKDOWN_MAX, MESSAGE_MAX
-from ...resources import TAG_MAX, TAGS_MAX, TAGS_PATTERN
+from ...resources import TAG_MAX, TAGS_MAX, TAGS_PATTERN, URL_MAX
 from ...slugs import VISIBLE_PATTERN
 from ...spaces import DESCRIPTION_MAX, ID_MAX
 
@@ -26,12 +26,27 @@ _title: Json = {
     "pattern": VISIBLE_PATTERN,
     "description": "Au moins un caractère visible (espaces et caractères invisibles exclus).",
 }
+_optional_date: Json = {
+    "anyOf": [{"type": "string", "format": "date"}, {"enum": ["", None]}],
+    "description": "AAAA-MM-JJ ; vide ou null : pas de date.",
+}
 # Optional: without one, the file name or the site's address stands in.
-_optional_title: Json = {**_title, "minLength": 0, "pattern": f"^$|{VISIBLE_PATTERN}"}
+_optional_title: Json = {
+    "type": "string",
+    "maxLength": TITLE_MAX,
+    "anyOf": [{"maxLength": 0}, {"pattern": VISIBLE_PATTERN}],
+    "description": "Vide, ou au moins un caractère visible.",
+}
 #: the media types an upload may have once recognised (``multipart`` encoding of « file »)
 ACCEPTED_FILE_TYPES = ", ".join(sorted({t.mime_type for t in uploads.TYPES.values()}))
 _FILE_LABELS = sorted(uploads.TYPES)
-_url: Json = {"type": "string", "format": "uri", "description": "Adresse http(s)."}
+_url: Json = {
+    "type": "string",
+    "format": "uri",
+    "pattern": r"^\s*[Hh][Tt][Tt][Pp][Ss]?://",
+    "maxLength": URL_MAX,
+    "description": "Adresse http(s).",
+}
 _description: Json = {"type": "string", "maxLength": DESCRIPTION_MAX}
 _tags_text: Json = {
     "type": "string",
@@ -108,8 +123,8 @@ SCHEMAS: Json = {
         "properties": {
             "title": _title,
             "description": {"type": "string", "maxLength": DESCRIPTION_MAX},
-            "starts_on": {"type": ["string", "null"], "format": "date"},
-            "ends_on": {"type": ["string", "null"], "format": "date"},
+            "starts_on": _optional_date,
+            "ends_on": _optional_date,
             "visibility": {"type": "string", "enum": list(VISIBILITIES), "default": "members"},
         },
     },

@@ -26,6 +26,7 @@ JSON_MAX_BYTES = 4 * 1024 * 1024
 INVALID_JSON = _l("Le corps de la requête doit être un objet JSON valide.")
 _MISSING = object()
 _DIGITS = re.compile(r"[0-9]+")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 #: Slugs are made of ``a-z0-9-`` (see wiki.slugs); ids of digits.
 _SPACE_REF = re.compile(r"[a-z0-9-]{1,220}")
 
@@ -121,7 +122,8 @@ class Body:
         if value is _MISSING or value is None or value == "":
             return None
         message = _l("Le champ « %(name)s » doit être une date au format AAAA-MM-JJ.", name=name)
-        if not isinstance(value, str) or len(value) != 10:
+        # ``fromisoformat`` also reads week dates (2025-W01-1): only the calendar form here.
+        if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
             raise ValidationError(message, field=name)
         try:
             return dt.date.fromisoformat(value)
