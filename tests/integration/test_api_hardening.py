@@ -293,3 +293,26 @@ def test_tag_limits_count_what_was_sent(call, personas, document, tags):
     body = {"url": "https://example.org/", "tags": tags}
     assert_error(call("POST", "/spaces/cooperer/resources", json=body), 400, "invalid")
     assert counts() == before
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"title": "A", "starts_on": "2025-W01-1"},  # fromisoformat reads it; format: date does not
+        {"title": "A" + " " * 200},  # over 200 as sent, even if shorter once trimmed
+        {"title": "A", "description": "d" + " " * 5000},
+    ],
+    ids=["week-date", "padded-title", "padded-description"],
+)
+def test_limits_are_those_of_the_document(call, personas, body):
+    before = counts()
+    assert_error(call("POST", "/spaces", json=body), 400, "invalid")
+    assert counts() == before
+
+
+def test_an_empty_date_is_no_date_as_documented(call, personas, document):
+    schema = document["components"]["schemas"]["SpaceInput"]["properties"]["starts_on"]
+    assert {"enum": ["", None]} in schema["anyOf"]
+    created = call("POST", "/spaces", json={"title": "Sans dates", "starts_on": "", "ends_on": ""})
+    assert created.status_code == 201, created.json
+    assert (created.json["starts_on"], created.json["ends_on"]) == (None, None)
