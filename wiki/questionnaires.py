@@ -39,7 +39,7 @@ from .questionnaire_core import (
     status,
     to_dict,
 )
-from .questionnaire_definition import QuestionData
+from .questionnaire_definition import QuestionData, integer
 from .questionnaire_definition import profiles as clean_profiles
 from .questionnaire_definition import questions as clean_questions
 from .questionnaire_definition import settings as clean_settings
@@ -164,6 +164,7 @@ def update(
     questionnaire = editable(user, questionnaire_id)
     if not isinstance(data, Mapping):
         raise ValidationError(_l("Le questionnaire doit être un objet JSON."))
+    _check_base_version(questionnaire, data)
     settings = _settings_from(questionnaire, data)
     _check_anonymity(questionnaire, settings["anonymous"])
     profiles = clean_profiles(data["profiles"]) if "profiles" in data else questionnaire.profiles
@@ -183,6 +184,23 @@ def update(
         _prune_scores(questionnaire, keys)
     refresh_page(user, questionnaire, title)
     return questionnaire
+
+
+def _check_base_version(questionnaire: Questionnaire, data: Mapping[str, Any]) -> None:
+    """``base_version`` (optional): the version the change started from; a stale one is
+    refused, so two people editing at once do not overwrite each other."""
+    if "base_version" not in data:
+        return
+    base = integer(data["base_version"], "base_version", minimum=1, maximum=2**31 - 1)
+    if base != questionnaire.version:
+        raise Conflict(
+            _l(
+                "Le questionnaire a été modifié entre-temps (version %(current)s, vous partiez "
+                "de la version %(base)s) : rechargez-le avant d'enregistrer.",
+                current=questionnaire.version,
+                base=base,
+            )
+        )
 
 
 def _prune_scores(questionnaire: Questionnaire, keys: set[str]) -> None:

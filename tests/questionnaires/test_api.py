@@ -305,3 +305,16 @@ def test_xlsx_has_the_same_table_with_numbers_and_no_formulas(call, created):
     assert line["Salarié·es"] == 12
     assert line["Vos attentes"] == "Des outils | Des contacts"
     assert call("GET", f"/questionnaires/{created['id']}/answers.xlsx", "reader").status_code == 403
+
+
+def test_put_with_a_stale_base_version_is_refused(call, created):
+    path = f"/questionnaires/{created['id']}"
+    first = call(
+        "PUT", path, "facilitator", json={"intro": "A", "base_version": created["version"]}
+    )
+    assert first.status_code == 200 and first.json["version"] == created["version"] + 1
+    stale = call(
+        "PUT", path, "facilitator", json={"intro": "B", "base_version": created["version"]}
+    )
+    assert stale.status_code == 409
+    assert call("GET", path, "reader").json["intro"] == "A"

@@ -213,6 +213,12 @@ SCHEMAS: Json = {
             "title": _text(TITLE_MAX, required=True),
             **_SETTINGS,
             "questions": _questions(_QUESTION_UPDATE),
+            "base_version": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": ID_MAX,
+                "description": "Version de départ (« version ») ; si elle a changé depuis : 409.",
+            },
             "confirm_delete_answers": {
                 "type": "boolean",
                 "description": "Supprimer aussi les réponses des questions retirées (409 sinon).",

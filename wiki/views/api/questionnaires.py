@@ -81,7 +81,7 @@ def get_questionnaire(id: int):
 def update_questionnaire(id: int):
     _checked, body = _body()
     confirm = flag(body.get("confirm_delete_answers", False), "confirm_delete_answers")
-    data = {name: body[name] for name in (*CREATE_FIELDS, "title") if name in body}
+    data = {name: body[name] for name in (*CREATE_FIELDS, "title", "base_version") if name in body}
     questionnaire = questionnaires.update(
         api_user(), checked_id(id), data, confirm_delete_answers=confirm
     )
