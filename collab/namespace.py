@@ -102,10 +102,15 @@ def _no_delay(environ: dict[str, Any]) -> None:
 
 
 def _recheck(user_id: int, page_id: int) -> Access:
-    user, page = db.session.get(User, user_id), db.session.get(Page, page_id)
-    if user is None or page is None or page.is_deleted:
-        return Access(False, time.monotonic(), NotFound(_l("Cette page n'existe plus.")))
-    return check_write(user, page)
+    try:
+        user, page = db.session.get(User, user_id), db.session.get(Page, page_id)
+        if user is None or page is None or page.is_deleted:
+            return Access(False, time.monotonic(), NotFound(_l("Cette page n'existe plus.")))
+        return check_write(user, page)
+    finally:
+        # the handler then waits for its update to be stored: without its connection, or 30
+        # waiting editors empty the pool the flusher needs to store (measured: a deadlock)
+        db.session.close()
 
 
 class CollabNamespace(Namespace):

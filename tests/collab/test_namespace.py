@@ -115,3 +115,16 @@ def test_a_page_behind_its_update_log_is_caught_up_before_the_first_read(
     marker = db.session.get(CollabWriteback, page.id)
     assert marker is not None and marker.row_id == store.load(page.id)[1]
     assert store.behind() == []
+
+
+def test_the_permission_recheck_gives_its_connection_back(app, personas) -> None:
+    """A ``yjs`` handler waits for its update to be stored after this recheck: holding a
+    database connection meanwhile, 30 editors emptied the pool the flusher stores with."""
+    from collab.namespace import _recheck
+
+    page = pages.create_page(personas.facilitator, personas.space, "Fiche", "Texte")
+    access = _recheck(personas.participant.id, page.id)
+    assert access.writable is True
+    assert not db.session.in_transaction()
+    assert _recheck(personas.reader.id, page.id).writable is False
+    assert not db.session.in_transaction()
