@@ -48,6 +48,8 @@ VISIBLE_PATTERN = (
     "\\u205f-\\u206f\\u3000\\ufeff]"
 )
 _VISIBLE = re.compile(VISIBLE_PATTERN)
+#: RFC 3339 date-times only (Python also reads ISO week dates and other forms)
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})")
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -82,11 +84,12 @@ def text(
         raise _invalid(_l("« %(name)s » doit être un texte.", name=name), name)
     if _SURROGATES.search(value):
         raise _invalid(_l("« %(name)s » contient un texte mal encodé.", name=name), name)
+    too_long = len(value) > maximum  # what was sent counts, as the API document says
     # Control characters (NUL breaks PostgreSQL) become spaces; new lines stay in long texts.
     value = _CONTROLS.sub(" ", value.replace("\r\n", "\n")).strip() if lines else one_line(value)
     if required and not _VISIBLE.search(value):
         raise _invalid(_l("« %(name)s » est obligatoire.", name=name), name)
-    if len(value) > maximum:
+    if too_long:
         raise _invalid(_l("« %(name)s » dépasse %(max)s caractères.", name=name, max=maximum), name)
     return value
 
@@ -137,7 +140,7 @@ def moment(value: Any, name: str) -> dt.datetime | None:
     """An aware datetime (or ISO 8601 string with its offset) → naive UTC; None stays None."""
     if value is None or value == "":  # "" as a form sends an empty field
         return None
-    if isinstance(value, str) and len(value) <= 40:
+    if isinstance(value, str) and _RFC3339.fullmatch(value):
         try:
             value = dt.datetime.fromisoformat(value)
         except ValueError:

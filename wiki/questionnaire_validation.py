@@ -40,6 +40,7 @@ OTHER_MAX = 200
 WORD_MAX = 40
 NUMBER_LIMIT = 1_000_000_000
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CALENDAR_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
 _DIGITS = re.compile(r"[0-9]{1,10}")
 
@@ -168,7 +169,7 @@ def _number(question: Question, value: Any) -> int:
 
 
 def _date(question: Question, value: Any) -> str:
-    if isinstance(value, str) and len(value) == 10:
+    if isinstance(value, str) and _CALENDAR_DATE.fullmatch(value):  # not ISO week dates
         try:
             return dt.date.fromisoformat(value).isoformat()
         except ValueError:
