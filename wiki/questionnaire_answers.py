@@ -34,7 +34,7 @@ from .errors import (
 from .models import User
 from .models_questionnaires import Answer, Questionnaire, Response
 from .permissions import ARCHIVED_MESSAGE, Action, require, role_of
-from .questionnaire_core import get, load, ordered, space_of, status
+from .questionnaire_core import load, ordered, space_of, status
 from .questionnaire_definition import text
 from .questionnaire_scoring import personal_result
 from .questionnaire_validation import clean_answers
@@ -211,11 +211,10 @@ def my_answers(
 ) -> dict[str, Any] | None:
     """The person's stored answers (question id → value), or None if they have not answered.
 
-    Readable by the person who answered only: the key is derived from who asks.
+    Readable by the person who answered only: the key is derived from who asks, so no
+    other permission is needed (someone who answered through the link may not be a member).
     """
     questionnaire = load(questionnaire_id)
-    if user is not None and getattr(user, "is_authenticated", False):
-        questionnaire = get(user, questionnaire_id)
     response = response_of(questionnaire, respondent_key_for(questionnaire, user, respondent_key))
     if response is None:
         return None

@@ -122,3 +122,20 @@ def test_a_wrong_link_finds_nothing(personas, by_link):
     members_only = questionnaires.create(personas.facilitator, personas.space, title="Membres")
     with pytest.raises(NotFound):
         questionnaires.by_link_token(members_only.link_token)
+
+
+def test_a_signed_in_stranger_with_the_link_answers_and_finds_their_answers(personas, by_link):
+    question = str(by_link.questions[0].id)
+    questionnaire_answers.submit(
+        personas.outsider,
+        by_link.id,
+        {question: "Venue par le lien"},
+        link_token=by_link.link_token,
+    )
+    mine = questionnaire_answers.my_answers(personas.outsider, by_link.id)
+    assert mine == {question: "Venue par le lien"}
+    found = questionnaire_results.results(
+        personas.outsider, by_link.id, link_token=by_link.link_token
+    )
+    assert found["me"]["answers"] == mine
+    assert questionnaire_answers.my_answers(personas.participant, by_link.id) is None
