@@ -1,6 +1,7 @@
 """Live questionnaire results (the "mur de réponses"): Socket.IO namespace ``/results``.
 
-A client emits ``watch`` ``{"questionnaire_id": n}`` and gets ``{"ok": true, "results": …}``
+A client emits ``watch`` ``{"questionnaire_id": n}`` (plus ``"link_token"`` for someone who
+came with the link of an "anyone with the link" questionnaire) and gets ``{"ok": true, "results": …}``
 (its own result included) once READ and the questionnaire's results visibility are checked
 by ``wiki.questionnaire_results``; it then sits in the room ``results:<n>``. After every
 committed answer the service sends ``wiki.events.answers_changed``; the broadcaster emits
@@ -176,7 +177,12 @@ class ResultsNamespace(Namespace):
     @_answered
     def on_watch(self, data: Any = None) -> dict[str, Any]:
         questionnaire_id = _questionnaire_id(data)
-        found = questionnaire_results.results(self._user(), questionnaire_id)
+        link_token = data.get("link_token") if isinstance(data, dict) else None
+        found = questionnaire_results.results(
+            self._user(),
+            questionnaire_id,
+            link_token=link_token if isinstance(link_token, str) else None,
+        )
         join_room(room_name(questionnaire_id))
         self.broadcaster.watch(request.sid, questionnaire_id)
         return {"ok": True, "results": found}
