@@ -1,10 +1,11 @@
 """Live questionnaire results (the "mur de réponses"): Socket.IO namespace ``/results``.
 
 A client emits ``watch`` ``{"questionnaire_id": n}`` (plus ``"link_token"`` for someone who
-came with the link of an "anyone with the link" questionnaire) and gets ``{"ok": true, "results": …}``
-(its own result included) once READ and the questionnaire's results visibility are checked
-by ``wiki.questionnaire_results``; it then sits in the room ``results:<n>``. After every
-committed answer the service sends ``wiki.events.answers_changed``; the broadcaster emits
+came with the link of an "anyone with the link" questionnaire) and gets
+``{"ok": true, "results": …}`` (its own result included) once READ and the questionnaire's
+results visibility are checked by ``wiki.questionnaire_results``; it then sits in the room
+``results:<n>``. After every committed answer the service sends
+``wiki.events.answers_changed``; the broadcaster emits
 ``results`` (the same dict, without anyone's own result) to the room, at most once per
 ``COALESCE_SECONDS`` (0.1 s) per questionnaire: the first answer of a burst goes out at
 once, the ones that follow within the window go together. ``unwatch`` leaves. Nothing is
