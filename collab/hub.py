@@ -162,8 +162,7 @@ class CollabHub:
         if self.replica is not None:  # the caller put the client in the Socket.IO room first
             room.fold(*self.store.load(page.id, room.seen_row_id))
         self.flush(room)  # what we are about to send is stored first
-        with room.lock:
-            step1 = protocol.sync_step1(room.doc)
+        step1 = room.sync_step1()
         presence = room.presence.everyone()
         self._emit("yjs", (page.id, step1), sid, None)
         if presence:
@@ -202,8 +201,7 @@ class CollabHub:
             self.wake()
         elif message.step == protocol.YSyncMessageType.SYNC_STEP1:
             self.flush(room)
-            with room.lock:
-                reply = protocol.sync_step2(room.doc, message.payload)
+            reply = room.sync_step2(message.payload)
             self._emit("yjs", (page_id, reply), sid, None)
         else:
             self._update(client, room, message, recheck)

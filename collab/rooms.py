@@ -18,6 +18,7 @@ from pycrdt import Doc, Text
 from wiki.kinds import CONTENT, SharedType
 from wiki.pages import MARKDOWN_MAX
 
+from . import protocol
 from .presence import Presence
 from .protocol import ProtocolError
 from .store import UpdateStore
@@ -165,6 +166,15 @@ class Room:
         after = len(str(scratch.get(ROOT, type=Text)))
         if after > self.max_chars and after > self._chars:
             raise too_long(self.max_chars)
+
+    def sync_step1(self) -> bytes:
+        with self.lock:
+            return protocol.sync_step1(self.doc)
+
+    def sync_step2(self, state_vector: bytes) -> bytes:
+        """The answer to a peer's step 1: what the document has that the peer lacks."""
+        with self.lock:
+            return protocol.sync_step2(self.doc, state_vector)
 
     def apply_remote(self, update: bytes, authors: Iterable[int]) -> None:
         """Another process's update, already stored and sent to every client: the document
@@ -335,6 +345,15 @@ class RoomRegistry:
         with self._lock:
             if self._rooms.get(room.page_id) is room:
                 del self._rooms[room.page_id]
+
+    def remove_if_empty(self, room: Room) -> bool:
+        """Forget the room unless someone is in it (checked under its lock: nobody enters in
+        between); True when it was forgotten."""
+        with room.lock:
+            if room.occupied():
+                return False
+            self.remove(room)
+            return True
 
     def all(self) -> list[Room]:
         return list(self._rooms.values())

@@ -130,10 +130,8 @@ class Housekeeper:
             room.compacted(new_id)
 
     def release(self, room: Room) -> None:
-        with room.lock:
-            if room.occupied():
-                return
-            self.hub.registry.remove(room)
+        if not self.hub.registry.remove_if_empty(room):
+            return
         self.hub.flush(room)
         if not room.snapshotted:
             self.snapshot(room)

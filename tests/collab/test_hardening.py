@@ -276,3 +276,16 @@ def test_a_presence_carries_a_cursor_never_content() -> None:
     relayed = presence.take_pending()
     assert relayed is not None and b"tout le texte" not in relayed
     assert clean_state(["pas", "un", "objet"], "X") == {}
+
+
+def test_a_room_is_forgotten_only_when_nobody_is_in_it() -> None:
+    from collab.rooms import RoomRegistry
+
+    store = MemoryUpdateStore()
+    registry = RoomRegistry()
+    room = registry.get_or_create(1, lambda page_id: load_room(page_id, "Texte", store))
+    room.enter("sid")
+    assert registry.remove_if_empty(room) is False and registry.get(1) is room
+    room.leave("sid")
+    assert room.empty_since is not None
+    assert registry.remove_if_empty(room) is True and registry.get(1) is None
