@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from . import accounts, demo_questionnaires, pages, spaces
+from . import accounts, demo_kinds, demo_questionnaires, pages, spaces
 from .models import User
 
 DEMO_ACCOUNTS = {
@@ -73,29 +73,6 @@ Deux structures ou plus n'en forment plus qu'une : le degré le plus intégré d
 """,
     ),
     (
-        "Association loi 1901",
-        "Fiches statuts",
-        """## Forme juridique et textes de référence
-Loi du 1er juillet 1901 et décret du 16 août 1901.
-
-## Gouvernance et prise de décision
-Libre : assemblée générale, conseil d'administration, collégiale…
-
-## Ce que ce statut permet pour coopérer
-Une **union d'associations** permet de mutualiser sans fusionner.
-""",
-    ),
-    (
-        "SCIC",
-        "Fiches statuts",
-        """## Membres et sociétariat
-Au moins trois catégories d'associés, dont les salarié·es et les bénéficiaires.
-
-## Capital, excédents et réserves
-57,5 % au moins des excédents vont aux réserves impartageables.
-""",
-    ),
-    (
         "Cartographie des coopérations",
         None,
         """- Coopérations en cours
@@ -155,6 +132,7 @@ def seed() -> None:
         + "  - Construire une réponse commune aux appels à projets\n",
         message="Ajout d'une attente",
     )
+    demo_kinds.seed(facilitator, space, by_title)  # fiches statuts and projet (issue 10)
     _seed_resources(facilitator, users["participant·e"], space)
     demo_questionnaires.seed(facilitator, users["participant·e"], space)
 

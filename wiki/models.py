@@ -132,7 +132,8 @@ class Page(Base):
     parent_id: Mapped[int | None] = mapped_column(
         ForeignKey("pages.id", ondelete="SET NULL"), index=True, default=None
     )
-    kind: Mapped[str] = mapped_column(String(30), default="article")
+    #: a name of ``wiki.kinds`` ("page" for a free page)
+    kind: Mapped[str] = mapped_column(String(30), default="page")
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
     slug: Mapped[str] = mapped_column(String(SLUG_MAX))
     position: Mapped[int] = mapped_column(Integer, default=0)
@@ -144,6 +145,8 @@ class Page(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
     deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: marked "Modèle" by a facilitator: offered by the new-page picker of its space
+    is_model: Mapped[bool] = mapped_column(Boolean, default=False)
 
     space: Mapped[Space] = relationship()
     parent: Mapped[Page | None] = relationship(remote_side=[id])
@@ -305,4 +308,6 @@ class RevisionAuthor(Base):
 
 # --- questionnaires (issue 9): their own module, registered on the same metadata ------------
 
+# issue 10: page templates overridden by an admin
+from . import models_kinds  # noqa: E402, F401, I001
 from . import models_questionnaires  # noqa: E402, F401  (its tables join this metadata)

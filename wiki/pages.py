@@ -159,7 +159,7 @@ def create_page(
     *,
     parent_id: int | None = None,
     message: str = "",
-    kind: str = "article",
+    kind: str = "page",
 ) -> Page:
     require(user, space, Action.EDIT)
     title = clean_title(title)

@@ -24,7 +24,16 @@ from .questionnaire_definition import QuestionData
 from .questionnaire_rendition import rendition
 from .spaces import in_id_range
 
-KIND = kinds.register(PageKind("questionnaire"))
+KIND = kinds.register(
+    PageKind(
+        "questionnaire",
+        label=_l("Questionnaire"),
+        description=_l("Des questions au groupe, des réponses qui s'affichent en direct."),
+        create_endpoint="questionnaire_builder.new",  # its builder makes the definition
+        facilitators_only=True,
+        order=50,
+    )
+)
 NOT_FOUND = _l("Ce questionnaire n'existe pas ou a été supprimé.")
 
 

@@ -16,3 +16,6 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(questionnaires.bp)
     app.register_blueprint(questionnaire_builder.bp)
+    from . import kinds  # issue 10: the picker's choices, copies, models, comparisons
+
+    app.register_blueprint(kinds.bp)

@@ -6,13 +6,14 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import navigation, pages, revisions, spaces
+from .. import navigation, page_kinds, pages, revisions, spaces
 from ..db import db
 from ..errors import CercleError, NotFound, ValidationError
 from ..page_html import render_page, render_text, tree_html
 from ..permissions import Action, allowed
 from .forms import form_error, optional_int, text
 from .kind_views import view_for
+from .kinds import picker_context
 
 bp = Blueprint("pages", __name__, url_prefix="/s/<space_ref>")
 
@@ -53,30 +54,38 @@ def _parent_choices(space, exclude=None):
 @bp.route("/nouvelle-page", methods=["GET", "POST"])
 @login_required
 def create(space_ref: str):
+    """The picker (``kinds/new.html``): a kind's template or one of the space's models, a
+    title, a place; then the live editor of the new page. A text sent with the form (the
+    older form, scripts) is the page's text, and its page is shown at once."""
     space = spaces.get_space(current_user, space_ref, Action.EDIT)
     if request.method == "GET":
+        args = request.args
         form = {
-            "title": request.args.get("titre", "")[:200],
-            "parent_id": request.args.get("parent", ""),
+            "title": args.get("titre", "")[:200],
+            "parent_id": args.get("parent", ""),
+            "kind": args.get("type", "page"),
+            "only": bool(args.get("type")),
         }
-        return render_template(
-            "pages/edit.html", space=space, page=None, form=form, parents=_parent_choices(space)
-        )
+        return render_template("kinds/new.html", **picker_context(space, form))
+    markdown = request.form.get("markdown")
+    start = text("kind", "page")  # a kind's name, or "model:<id>" for one of the space's models
+    model = start.removeprefix("model:")
     try:
-        page = pages.create_page(
+        page = page_kinds.create(
             current_user,
             space,
+            start,
             text("title"),
-            text("markdown"),
+            choice=text(f"choice_{start}") or None,  # the question of the kind chosen
             parent_id=optional_int("parent_id"),
+            model_id=int(model) if model != start and model.isdigit() else None,
+            markdown=markdown,
             message=text("message"),
         )
     except ValidationError as error:
-        return form_error(
-            error, "pages/edit.html", space=space, page=None, parents=_parent_choices(space)
-        )
+        return form_error(error, "kinds/new.html", **picker_context(space, request.form))
     flash(_("Page créée."), "success")
-    return redirect(_page_url(page))
+    return redirect(_page_url(page, "pages.view" if markdown is not None else "pages.edit"))
 
 
 @bp.route("/p/<slug>/modifier", methods=["GET", "POST"])

@@ -9,6 +9,7 @@ import { LiveConnection } from './connection.js'
 import { labelsOf } from './labels.js'
 import { localPersistence } from './offline.js'
 import { runAction } from './toolbar.js'
+import { sectionHints } from './hints.js'
 import './editor.css'
 
 const READ_ONLY = [EditorState.readOnly.of(true), EditorView.editable.of(false)]
@@ -155,6 +156,7 @@ function mountEditor (root) {
       doc: ytext.toString(),
       extensions: [
         basicSetup, markdown(), EditorView.lineWrapping, editable.of(READ_ONLY), THEME,
+        sectionHints(), // the sections' guiding questions (page kinds), if the page has any
         yCollab(ytext, connection.awareness),
         EditorView.contentAttributes.of({ 'aria-label': label ? label.textContent.trim() : 'Texte', 'aria-multiline': 'true' })
       ]

@@ -28,4 +28,4 @@ def api_headers(response: Response) -> Response:
     return response
 
 
-from . import openapi, pages, questionnaires, resources, spaces  # noqa: E402, F401  (routes register themselves)
+from . import comparisons, openapi, pages, questionnaires, resources, spaces  # noqa: E402, F401  (routes register themselves)

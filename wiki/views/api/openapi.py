@@ -11,6 +11,7 @@ from typing import Any
 from flask import jsonify
 
 from . import api_blueprint
+from .openapi_kinds import merge_kinds
 from .openapi_questionnaires import merge_into
 from .openapi_schemas import ACCEPTED_FILE_TYPES, SCHEMAS, ref
 from .pages import REVISIONS_LIMIT_MAX, REVISIONS_OFFSET_MAX
@@ -266,6 +267,7 @@ PATHS: Json = {
 }
 
 merge_into(PATHS, SCHEMAS, op=_op, ok=_ok, body=_body, path_param=_path_param, space=SPACE)
+merge_kinds(PATHS, SCHEMAS, op=_op, ok=_ok, path_param=_path_param, space=SPACE)
 
 DOCUMENT: Json = {
     "openapi": "3.1.0",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import jsonify, url_for
 from flask_babel import lazy_gettext as _l
 
-from ... import navigation, pages, revisions, spaces
+from ... import navigation, page_kinds, pages, revisions, spaces
 from ...db import db
 from ...errors import ValidationError
 from ...models import Page
@@ -37,12 +37,14 @@ def list_pages(space: str):
 def create_page(space: str):
     found = spaces.get_space(api_user(), checked_space_ref(space))
     body = json_body()
-    page = pages.create_page(
+    page = page_kinds.create(
         api_user(),
         found,
+        body.string("kind", default="page"),
         body.string("title", required=True),
-        body.string("markdown"),
+        choice=body.optional_string("legal_form"),
         parent_id=body.integer("parent_id", minimum=1),
+        markdown=body.optional_string("markdown"),  # absent: the kind's template
         message=body.string("message"),
     )
     return jsonify(page_json(page)), 201, _location(page)

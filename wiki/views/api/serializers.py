@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import url_for
 
+from ... import kinds
 from ...models import Membership, Page, Resource, Revision, Space, User
 from ...page_html import render_page
 
@@ -68,6 +69,7 @@ def page_json(page: Page) -> Json:
     return {
         **page_summary(page),
         "space": {"id": page.space.id, "slug": page.space.slug},
+        "kind": kinds.of_page(page.kind).name,
         "markdown": page.markdown,
         "html": str(render_page(page).html),
         "created_at": iso(page.created_at),
