@@ -42,7 +42,10 @@ class Replica(Protocol):
 
     def publish_update(self, page_id: int, update: bytes, authors: list[int]) -> None: ...
 
-    def publish_awareness(self, page_id: int, payload: bytes) -> None: ...
+    def publish_awareness(self, page_id: int, payload: bytes, owners: list[int]) -> None:
+        """``owners``: the user id of each client id's connection, as pairs flattened
+        (``[client id, user id, …]``), so other processes keep presence ownership too."""
+        ...
 
 
 class RemoteSink(Protocol):
@@ -50,7 +53,7 @@ class RemoteSink(Protocol):
 
     def apply_remote(self, page_id: int, update: bytes, authors: list[int]) -> None: ...
 
-    def apply_remote_awareness(self, page_id: int, payload: bytes) -> None: ...
+    def apply_remote_awareness(self, page_id: int, payload: bytes, owners: list[int]) -> None: ...
 
     def resync(self) -> None:
         """Fold what was stored while messages could have been missed."""
@@ -108,8 +111,8 @@ class RedisDocSync:
     def publish_update(self, page_id: int, update: bytes, authors: list[int]) -> None:
         self.redis.publish(self.channel, encode(UPDATE, self.node, page_id, authors, update))
 
-    def publish_awareness(self, page_id: int, payload: bytes) -> None:
-        self.redis.publish(self.channel, encode(AWARENESS, self.node, page_id, [], payload))
+    def publish_awareness(self, page_id: int, payload: bytes, owners: list[int]) -> None:
+        self.redis.publish(self.channel, encode(AWARENESS, self.node, page_id, owners, payload))
 
     def listen(self) -> None:
         while not self._stopped.is_set():
@@ -139,6 +142,6 @@ class RedisDocSync:
             if kind == UPDATE:
                 self.sink.apply_remote(page_id, payload, authors)
             elif kind == AWARENESS:
-                self.sink.apply_remote_awareness(page_id, payload)
+                self.sink.apply_remote_awareness(page_id, payload, authors)
         except Exception:
             log.exception("Message d'un autre processus ignoré")

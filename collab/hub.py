@@ -258,12 +258,12 @@ class CollabHub:
             batch = room.take_pending()
             if batch.pending:
                 self._store_and_send(room, batch)
-            payload = room.presence.take_pending()
+            payload, owners = room.presence.take_pending()
             if payload is not None:
                 message = protocol.awareness_message(payload)
                 self._emit("yjs", (room.page_id, message), room_name(room.page_id), None)
                 if self.replica is not None:
-                    self.replica.publish_awareness(room.page_id, payload)
+                    self.replica.publish_awareness(room.page_id, payload, owners)
 
     def _store_and_send(self, room: Room, batch: Batch) -> None:
         pending = batch.pending
@@ -293,10 +293,10 @@ class CollabHub:
         if room is not None:
             room.apply_remote(update, authors)
 
-    def apply_remote_awareness(self, page_id: int, payload: bytes) -> None:
+    def apply_remote_awareness(self, page_id: int, payload: bytes, owners: list[int]) -> None:
         room = self.registry.get_settled(page_id)
         if room is not None:
-            room.presence.apply_remote(payload)
+            room.presence.apply_remote(payload, dict(zip(owners[::2], owners[1::2], strict=True)))
 
     def resync(self) -> None:
         for room in self.registry.all():

@@ -8,8 +8,9 @@ the room, until that connection leaves. A message speaking for an id owned by an
 is refused whole (``PermissionDenied``), so nobody can move, rename or remove someone else's
 cursor by sending a higher clock. The same person may take their own id over from an older
 connection (a browser reconnecting before the server noticed the old socket died keeps its
-Yjs client id). Owners are per process: another process's clients are known by the states
-its messages carry, not by their connection.
+Yjs client id). Across processes (``collab.docsync``) each presence message carries the
+user id of every client id in it: another process's clients are owned by their person here
+too, until their process says they left.
 
 What a state may carry (for everyone, readers included): ``user`` (the name is always the
 account's, the colours only ``#rrggbb[aa]``) and ``cursor`` / ``selection`` made of Yjs
@@ -36,6 +37,8 @@ AWARENESS_MAX = 64 * 1024
 COLOR = re.compile(r"#[0-9a-fA-F]{6}([0-9a-fA-F]{2})?")
 DEFAULT_COLOR = "#30bced"
 CURSOR_FIELDS = ("cursor", "selection")
+#: the owner "connection" of a client id announced through another process
+REMOTE = "remote"
 NAME_MAX = 120
 
 
@@ -161,10 +164,18 @@ class Presence:
                     self._awareness.states[client_id] = clean_state(state, name)
             self._pending.update(ids)
 
-    def apply_remote(self, payload: bytes) -> None:
-        """Another process's presence (already cleaned there and sent to every client)."""
+    def apply_remote(self, payload: bytes, owners: dict[int, int]) -> None:
+        """Another process's presence (checked and cleaned there, sent to every client):
+        ``owners`` maps its client ids to user ids; a local connection keeps its own ids."""
         with self._lock:
-            self._awareness.apply_awareness_update(payload, "remote")
+            self._awareness.apply_awareness_update(payload, REMOTE)
+            for client_id in protocol.awareness_client_ids(payload):
+                owner = self._owners.get(client_id)
+                if client_id not in self._awareness.states:  # gone there
+                    if owner is not None and owner[0] == REMOTE:
+                        del self._owners[client_id]
+                elif client_id in owners and (owner is None or owner[0] == REMOTE):
+                    self._owners[client_id] = (REMOTE, owners[client_id])
 
     def everyone(self) -> bytes | None:
         """Every known presence, for a newcomer (None when nobody is here)."""
@@ -172,12 +183,16 @@ class Presence:
             ids = [i for i in self._awareness.states if i in self._awareness.meta]
             return self._awareness.encode_awareness_update(ids) if ids else None
 
-    def take_pending(self) -> bytes | None:
-        """What changed since the last flush, as one awareness update (None if nothing)."""
+    def take_pending(self) -> tuple[bytes | None, list[int]]:
+        """What changed since the last flush, as one awareness update (None if nothing), and
+        its owners (``[client id, user id, …]``, for the other processes)."""
         with self._lock:
             pending, self._pending = self._pending, set()
             known = [i for i in pending if i in self._awareness.meta]
-            return self._awareness.encode_awareness_update(known) if known else None
+            if not known:
+                return None, []
+            owners = [x for i in known if (o := self._owners.get(i)) for x in (i, o[1])]
+            return self._awareness.encode_awareness_update(known), owners
 
     @property
     def dirty(self) -> bool:

@@ -23,7 +23,7 @@ class FakeReplica:
     def publish_update(self, page_id: int, update: bytes, authors: list[int]) -> None:
         self.updates.append((page_id, update, authors))
 
-    def publish_awareness(self, page_id: int, payload: bytes) -> None:
+    def publish_awareness(self, page_id: int, payload: bytes, owners: list[int]) -> None:
         self.awareness.append((page_id, payload))
 
 

@@ -273,8 +273,9 @@ def test_a_presence_carries_a_cursor_never_content() -> None:
     }
     presence = Presence(Doc())
     presence.apply("reader", 5, "Dominique Lectrice", _awareness(9, state))
-    relayed = presence.take_pending()
+    relayed, owners = presence.take_pending()
     assert relayed is not None and b"tout le texte" not in relayed
+    assert owners == [9, 5]
     assert clean_state(["pas", "un", "objet"], "X") == {}
 
 
@@ -289,3 +290,24 @@ def test_a_room_is_forgotten_only_when_nobody_is_in_it() -> None:
     room.leave("sid")
     assert room.empty_since is not None
     assert registry.remove_if_empty(room) is True and registry.get(1) is None
+
+
+def test_presence_ownership_crosses_processes() -> None:
+    """What process A relays through Redis (payload and owners) binds process B too."""
+    a, b = Presence(Doc()), Presence(Doc())
+
+    def relay() -> None:
+        payload, owners = a.take_pending()
+        assert payload is not None
+        b.apply_remote(payload, dict(zip(owners[::2], owners[1::2], strict=True)))
+
+    a.enter("camille-on-a")
+    a.apply("camille-on-a", 1, "Camille", _awareness(42, {"user": {"name": "Camille"}}))
+    relay()
+    spoof = _awareness(42, {"user": {"name": "Camille"}}, clock_bumps=5)
+    with pytest.raises(PermissionDenied):
+        b.apply("dominique-on-b", 2, "Dominique", spoof)
+    a.leave("camille-on-a")  # her cursor goes, on A and then on B
+    relay()
+    b.apply("dominique-on-b", 2, "Dominique", spoof)
+    assert b.state(42)["user"]["name"] == "Dominique"
