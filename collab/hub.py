@@ -220,7 +220,7 @@ class CollabHub:
         self.wake()
         if not room.wait_stored(seq, self.settings.ack_timeout_s):
             raise NotStored(
-                _l("Modification reçue mais pas encore enregistrée : elle sera renvoyée.")
+                _l("Modification pas encore enregistrée : elle le sera dès que possible.")
             )
 
     def _writable(self, client: Client, page_id: int, recheck: Callable[[], Access]) -> bool:
