@@ -8,6 +8,7 @@ import json
 import random
 import signal
 import threading
+import time
 import urllib.request
 from typing import Any
 
@@ -34,9 +35,12 @@ def _api_markdown(server: LiveServer) -> str:
         return json.load(response)["markdown"]
 
 
-def _type_until_killed(server: LiveServer, round_no: int, kill_after: int) -> list[str]:
+def _type_until_killed(
+    server: LiveServer, round_no: int, kill_after: int, jitter_s: float = 0.0
+) -> list[str]:
     """Tokens typed one by one, each waiting for its acknowledgement; a thread kills the
-    server right after the ``kill_after``-th one, while the next is on its way."""
+    server ``jitter_s`` after the ``kill_after``-th one, while the next is on its way (being
+    applied, queued, stored or acknowledged: the jitter spreads the kill over those)."""
     client = YClient(server.url, server.tokens["participant"], server.page_id, reconnect=False)
     client.connect()
     wait_for(lambda: SEED_TEXT in client.content(), what="document reçu")
@@ -45,6 +49,7 @@ def _type_until_killed(server: LiveServer, round_no: int, kill_after: int) -> li
 
     def killer() -> None:
         enough.wait(30)
+        time.sleep(jitter_s)  # not a wait for a condition: where in the next update to kill
         server.stop(signal.SIGKILL)
 
     thread = threading.Thread(target=killer)
@@ -73,7 +78,9 @@ def test_kill_9_loses_no_acknowledged_update(live_db: LiveServer, database_url: 
     rows = []
     for round_no in range(ROUNDS):
         live_db.start()
-        acked = _type_until_killed(live_db, round_no, kill_after=rng.randint(20, 60))
+        acked = _type_until_killed(
+            live_db, round_no, kill_after=rng.randint(20, 60), jitter_s=rng.uniform(0, 0.012)
+        )
         stored = live_db.stored_text()[0]
         mine = [t for t in (f"<r{round_no}t{i}>" for i in range(len(acked) + 2)) if t in stored]
         missing = [t for t in acked if t not in stored]
