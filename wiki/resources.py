@@ -33,7 +33,17 @@ TAGS_PATTERN = f"^[^,]{{0,{TAG_MAX}}}(?:,[^,]{{0,{TAG_MAX}}}){{0,{TAGS_MAX - 1}}
 URL_MAX = 2000
 KINDS = ("file", "image", "link")
 RESOURCE_NOT_FOUND = _l("Cette ressource n'existe pas ou vous n'y avez pas accès.")
-_URL_FORBIDDEN = re.compile(r"[\s\x00-\x1f\x7f]")
+# What Python's ``str.strip`` and ``\s`` take for white space, written out so that the
+# OpenAPI document's pattern (read by other regex engines) means exactly the same.
+_SPACES = "\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_BAD = _SPACES + "\x00-\x1f\x7f-\x9f"
+#: an address as sent: http(s)://, optional user@, a host (no brackets: no IPv6 literal),
+#: then no space or control character; white space around it is trimmed
+URL_PATTERN = (
+    f"^[{_SPACES}]*[Hh][Tt][Tt][Pp][Ss]?://([^/?#\\[\\]{_BAD}]*@)?"
+    f"[^/?#@:\\[\\]{_BAD}][^/?#@\\[\\]{_BAD}]*([/?#][^{_BAD}]*)?[{_SPACES}]*$"
+)
+_URL = re.compile(URL_PATTERN)
 
 
 # --- input checks ---------------------------------------------------------------
@@ -79,24 +89,26 @@ def _clean_description(description: str) -> str:
     return (description or "").replace("\r\n", "\n").replace("\x00", "").strip()
 
 
+def _hostname(url: str) -> str | None:
+    try:
+        return urlsplit(url).hostname or None
+    except ValueError:  # a netloc that Unicode normalisation would change, for one
+        return None
+
+
 def clean_url(url: str) -> str:
     """An absolute http(s) address, or ``ValidationError`` (no javascript:, data:, ftp:…)."""
     # The length sent is the one counted: the limit the API document states.
     if len(url or "") > URL_MAX:
         raise ValidationError(_l("L'adresse dépasse %(max)s caractères.", max=URL_MAX), field="url")
-    url = (url or "").strip()
-    if not url:
+    if not (url or "").strip():
         raise ValidationError(_l("L'adresse du lien est obligatoire."), field="url")
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        parts = None
-    if (
-        parts is None
-        or parts.scheme.lower() not in ("http", "https")
-        or not parts.hostname
-        or _URL_FORBIDDEN.search(url)
-    ):
+    if not _URL.fullmatch(url):
+        raise ValidationError(
+            _l("Adresse invalide : elle doit commencer par https:// ou http://."), field="url"
+        )
+    url = url.strip()
+    if _hostname(url) is None:
         raise ValidationError(
             _l("Adresse invalide : elle doit commencer par https:// ou http://."), field="url"
         )
@@ -205,7 +217,7 @@ def add_link(
     """Record a link; without a title, the site's address stands in for it."""
     require(user, space, Action.EDIT)
     url = clean_url(url)
-    title = clean_title(title or (urlsplit(url).hostname or url))
+    title = clean_title(title or _hostname(url) or url)
     resource = Resource(
         space_id=space.id,
         kind="link",

@@ -316,3 +316,21 @@ def test_an_empty_date_is_no_date_as_documented(call, personas, document):
     created = call("POST", "/spaces", json={"title": "Sans dates", "starts_on": "", "ends_on": ""})
     assert created.status_code == 201, created.json
     assert (created.json["starts_on"], created.json["ends_on"]) == (None, None)
+
+
+def test_a_repeated_form_field_counts_as_a_list_of_tags(call, personas):
+    before = counts()
+    form = {"url": "https://example.org/", "tags": [f"t{n}" for n in range(11)]}
+    assert_error(call("POST", "/spaces/cooperer/resources", data=form), 400, "invalid")
+    assert counts() == before
+    form["tags"] = ["statuts", "scop"]
+    created = call("POST", "/spaces/cooperer/resources", data=form)
+    assert sorted(created.json["tags"]) == ["scop", "statuts"]
+
+
+@pytest.mark.parametrize("url", ["HTTP://", "http://:80", "http://a b", "ftp://x.org"])
+def test_addresses_the_document_refuses_are_refused(call, personas, document, url):
+    pattern = document["components"]["schemas"]["LinkInput"]["properties"]["url"]["pattern"]
+    assert re.search(pattern, url) is None
+    body = {"url": url}
+    assert_error(call("POST", "/spaces/cooperer/resources", json=body), 400, "invalid")

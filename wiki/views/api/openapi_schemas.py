@@ -7,7 +7,7 @@ from typing import Any
 from ... import uploads
 from ...models import ROLES, TITLE_MAX, VISIBILITIES
 from ...pages import MARKDOWN_MAX, MESSAGE_MAX
-from ...resources import TAG_MAX, TAGS_MAX, TAGS_PATTERN, URL_MAX
+from ...resources import TAG_MAX, TAGS_MAX, TAGS_PATTERN, URL_MAX, URL_PATTERN
 from ...slugs import VISIBLE_PATTERN
 from ...spaces import DESCRIPTION_MAX, ID_MAX
 
@@ -42,8 +42,8 @@ ACCEPTED_FILE_TYPES = ", ".join(sorted({t.mime_type for t in uploads.TYPES.value
 _FILE_LABELS = sorted(uploads.TYPES)
 _url: Json = {
     "type": "string",
-    "format": "uri",
-    "pattern": r"^\s*[Hh][Tt][Tt][Pp][Ss]?://",
+    # No ``format: uri``: it wants ASCII, and an address with accents is welcome here.
+    "pattern": URL_PATTERN,
     "maxLength": URL_MAX,
     "description": "Adresse http(s).",
 }
@@ -233,8 +233,7 @@ SCHEMAS: Json = {
             "tags": {"type": "array", "items": _string},
             "url": {
                 "type": ["string", "null"],
-                "format": "uri",
-                "description": "Adresse du lien (null pour un fichier).",
+                "description": "Adresse du lien, telle que saisie (null pour un fichier).",
             },
             "download_url": {
                 "type": ["string", "null"],

@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import request
 from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import MultiDict
 
 from ...errors import CercleError, NotFound, PayloadTooLarge, ValidationError
 from ...permissions import SPACE_NOT_FOUND
@@ -131,9 +132,12 @@ class Body:
             raise ValidationError(message, field=name) from None
 
     def tags(self, name: str = "tags") -> str | list[str]:
-        """Tags as one comma-separated string; JSON may also send a list of strings."""
+        """Tags as one comma-separated string; JSON may also send a list of strings, and a
+        form the field repeated (each one counted, as the list's ``maxItems`` says)."""
         value = self._get(name, False)
-        if isinstance(value, list) and not self._form:
+        if self._form and isinstance(self._data, MultiDict) and len(self._data.getlist(name)) > 1:
+            value = self._data.getlist(name)
+        if isinstance(value, list):
             if not all(isinstance(tag, str) for tag in value):
                 raise ValidationError(
                     _l(
