@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from pycrdt import Doc, Text
 
+import collab
 from app import create_app
 from wiki import accounts, migrate, pages
 from wiki.db import db
@@ -169,3 +170,11 @@ def live_db(tmp_path, database_url) -> Iterator[LiveServer]:
         if server.proc:
             server.stop(signal.SIGKILL)
         gc.collect()
+
+
+@pytest.fixture(autouse=True)
+def _no_collab_threads(request) -> None:
+    """In-process tests drive the hub and the housekeeper themselves: no flusher or
+    housekeeper thread, which would outlive the test's database (and log about it)."""
+    if "app" in request.fixturenames:
+        collab.get(request.getfixturevalue("app"))._started = True
