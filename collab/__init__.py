@@ -38,10 +38,10 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app, has_app_context
 from flask_socketio import SocketIO
 
-from wiki import live
+from wiki import events, live
 from wiki.db import db
 
 from . import results
@@ -63,6 +63,8 @@ class Collab:
     housekeeper: Housekeeper
     _started: bool = False
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    #: signal handlers, kept alive here (blinker holds them weakly)
+    handlers: list[Any] = field(default_factory=list)
 
     def start(self) -> None:
         """Start the flusher and the housekeeper once (lazily: importing does nothing)."""
@@ -141,10 +143,24 @@ def init_app(app: Flask) -> Collab:
         return changed
 
     live.register(app, apply_text, hub.live_text, hub.take_authors)
+    _close_on_revocation(app, collab)
     # the first request of a process waits for pages a crash left behind their live text
     app.before_request(collab.housekeeper.catch_up)
     app.extensions[EXTENSION_KEY] = collab
     return collab
+
+
+def _close_on_revocation(app: Flask, collab: Collab) -> None:
+    """A revoked API token closes, at once, the connections of this process opened with it."""
+
+    def on_revoked(_sender: Any, token_id: int, **_extra: Any) -> None:
+        if has_app_context() and current_app._get_current_object() is not app:
+            return  # another app's token (tests build many apps in one process)
+        for sid in collab.hub.sids_of_token(token_id):
+            collab.socketio.server.disconnect(sid, namespace=NAMESPACE)
+
+    collab.handlers.append(on_revoked)
+    events.token_revoked.connect(on_revoked)
 
 
 def get(app: Flask) -> Collab:

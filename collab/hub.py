@@ -100,6 +100,8 @@ class Client:
     user_id: int
     name: str
     pages: dict[int, Access] = field(default_factory=dict)
+    #: the API token it authenticated with (None: a browser session)
+    token_id: int | None = None
 
 
 def room_name(page_id: int) -> str:
@@ -128,8 +130,12 @@ class CollabHub:
 
     # --- connections -------------------------------------------------------------------------
 
-    def connect(self, sid: str, user: User) -> None:
-        self.clients[sid] = Client(sid, user.id, user.name)
+    def connect(self, sid: str, user: User, token_id: int | None = None) -> None:
+        self.clients[sid] = Client(sid, user.id, user.name, token_id=token_id)
+
+    def sids_of_token(self, token_id: int) -> list[str]:
+        """The connections opened with this API token (to close when it is revoked)."""
+        return [c.sid for c in list(self.clients.values()) if c.token_id == token_id]
 
     def disconnect(self, sid: str) -> list[int]:
         client = self.clients.pop(sid, None)

@@ -24,7 +24,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room, leave_room
 
-from wiki import accounts, pages
+from wiki import pages, tokens
 from wiki.db import db
 from wiki.errors import CercleError, NotFound, ValidationError
 from wiki.models import Page, User
@@ -84,13 +84,16 @@ def _page_id(value: Any) -> int:
     return value
 
 
-def _user(auth: Any) -> User | None:
+def _user(auth: Any) -> tuple[User | None, int | None]:
+    """Who connects, and with which API token (None for a browser session): revoking the
+    token closes the connection (``CollabHub.sids_of_token``)."""
     token = auth.get("token") if isinstance(auth, dict) else None
     if isinstance(token, str) and token:
-        return accounts.user_for_token(token)
+        api_token = tokens.find(token)
+        return (api_token.user, api_token.id) if api_token is not None else (None, None)
     if current_user and current_user.is_authenticated:
-        return current_user._get_current_object()
-    return None
+        return current_user._get_current_object(), None
+    return None, None
 
 
 def _no_delay(environ: dict[str, Any]) -> None:
@@ -127,14 +130,14 @@ class CollabNamespace(Namespace):
         return super().trigger_event(event, *args)
 
     def on_connect(self, auth: Any = None) -> None:
-        user = _user(auth)
+        user, token_id = _user(auth)
         if user is None:
             raise ConnectionRefusedError(
                 gettext("Connectez-vous (session ou jeton d'API) pour co-écrire.")
             )
         self._started()
         _no_delay(request.environ)
-        self.hub.connect(request.sid, user)
+        self.hub.connect(request.sid, user, token_id)
 
     def on_disconnect(self, *_args: Any) -> None:
         self.hub.disconnect(request.sid)

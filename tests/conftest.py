@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, text
 from werkzeug.security import generate_password_hash
 
 from app import create_app
+from wiki import sessions
 from wiki.db import Base, db
 from wiki.models import Membership, Space, User
 
@@ -139,8 +140,9 @@ def personas(app) -> Personas:
 def login_client(app: Flask, user: User | None) -> FlaskClient:
     client = app.test_client()
     if user is not None:
+        _row, key = sessions.start(user)  # a real server-side session, as signing in opens
         with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = sessions.cookie_id(key)
             session["_fresh"] = True
     return client
 

@@ -1,19 +1,18 @@
-"""People: creation, passwords, sign-in with a rate limit, profiles, API tokens."""
+"""People: creation, passwords, sign-in with a rate limit, profiles (tokens: ``tokens``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
-import secrets
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from . import sessions, tokens
 from .db import db
 from .errors import NotFound, PermissionDenied, TooManyAttempts, ValidationError
-from .models import ApiToken, LoginAttempt, User, utcnow
+from .models import LoginAttempt, User, utcnow
 
 EMAIL_RE = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$")
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
@@ -120,8 +119,10 @@ def update_profile(
     locale: str | None = None,
     current_password: str = "",
     new_password: str = "",
+    keep_session: int | None = None,
 ) -> User:
-    """Check every field first, then save them together: all or nothing."""
+    """Check every field first, then save them together: all or nothing. A new password
+    ends the person's other sessions (``keep_session``, the one asking, stays open)."""
     if not COLOR_RE.match(color or ""):
         raise ValidationError(_l("Choisissez une couleur valide."), field="color")
     if locale not in (None, "", "fr", "en"):
@@ -134,6 +135,8 @@ def update_profile(
     if password_hash:
         user.password_hash = password_hash
     db.session.commit()
+    if password_hash:
+        sessions.end_all(user, keep=keep_session)
     return user
 
 
@@ -143,25 +146,14 @@ def _new_password_hash(user: User, current: str, new: str) -> str:
     return generate_password_hash(check_password(new))
 
 
-def _hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def create_token(user: User) -> str:
-    """Create a personal API token; only its hash is stored, so show it once."""
-    token = "cercle_" + secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user_id=user.id, token_hash=_hash_token(token)))
-    db.session.commit()
-    return token
+def create_token(user: User, name: str = "") -> str:
+    """Create a personal API token (``wiki.tokens``); only its hash is stored, so show it once."""
+    return tokens.create(user, name)[1]
 
 
 def user_for_token(token: str) -> User | None:
-    if not token or len(token) > 200:
-        return None
-    api_token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(token)))
-    if api_token is None:
-        return None
-    return api_token.user
+    api_token = tokens.find(token)
+    return api_token.user if api_token is not None else None
 
 
 def all_users() -> list[User]:

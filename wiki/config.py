@@ -32,6 +32,8 @@ def from_environment(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "REDIS_URL": env.get("REDIS_URL") or None,
         "UPLOAD_MAX_BYTES": int(env.get("CERCLE_UPLOAD_MAX_MB", "20")) * MB,
         "SPACE_QUOTA_BYTES": int(env.get("CERCLE_SPACE_QUOTA_MB", "500")) * MB,
+        "PASSWORD_RESET_HOURS": float(env.get("CERCLE_PASSWORD_RESET_HOURS", "24")),
+        "DISK_MIN_FREE_BYTES": int(env.get("CERCLE_DISK_MIN_FREE_MB", "1024")) * MB,
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
         "BABEL_DEFAULT_TIMEZONE": env.get("CERCLE_TIMEZONE", "Europe/Paris"),

@@ -18,3 +18,5 @@ resource_deleted = _signals.signal("resource-deleted")
 space_saved = _signals.signal("space-saved")
 #: sender=Questionnaire — an answer was stored or replaced (committed); the live wall listens.
 answers_changed = _signals.signal("answers-changed")
+#: sender=ApiToken (deleted), user_id=int, token_id=int — revoked: close what it opened.
+token_revoked = _signals.signal("token-revoked")

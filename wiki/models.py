@@ -60,6 +60,8 @@ class ApiToken(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: what the person called it ("script de sauvegarde"), shown in their profile
+    name: Mapped[str] = mapped_column(String(80), default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
 
@@ -311,3 +313,4 @@ class RevisionAuthor(Base):
 # issue 10: page templates overridden by an admin
 from . import models_kinds  # noqa: E402, F401, I001
 from . import models_questionnaires  # noqa: E402, F401  (its tables join this metadata)
+from . import models_sessions  # noqa: E402, F401  (issue 12: sessions, password resets)

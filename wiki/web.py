@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, RequestHeaderFieldsTooLarge, RequestURITooLarge
 
-from . import accounts
+from . import session_login
 from .db import db
 from .errors import CercleError
 
@@ -52,8 +52,9 @@ def select_locale() -> str:
 
 
 @login_manager.user_loader
-def _load_user(user_id: str):
-    return accounts.get_user(int(user_id)) if user_id.isdigit() else None
+def _load_user(cookie_value: str):
+    # a server-side session (``wiki.sessions``): one indexed lookup, cached on ``g``
+    return session_login.load_user(cookie_value)
 
 
 def _wants_json() -> bool:
@@ -139,6 +140,7 @@ def init_app(app: Flask) -> None:
     from .views import register_blueprints
 
     login_manager.init_app(app)
+    session_login.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     csrf.init_app(app)

@@ -28,4 +28,5 @@ def api_headers(response: Response) -> Response:
     return response
 
 
-from . import comparisons, openapi, pages, questionnaires, resources, spaces  # noqa: E402, F401  (routes register themselves)
+from . import comparisons, openapi, pages, questionnaires, resources, spaces  # noqa: E402, F401, I001  (routes register themselves)
+from . import tokens  # noqa: E402, F401  (issue 12: the caller's own tokens)

@@ -6,7 +6,7 @@ from flask import g, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ... import accounts
+from ... import tokens
 from ...errors import AuthenticationRequired
 from ...models import User
 
@@ -29,10 +29,11 @@ def _bearer_token() -> str | None:
 def _resolve_user() -> User:
     token = _bearer_token()
     if token is not None:
-        user = accounts.user_for_token(token)
-        if user is None:
+        api_token = tokens.find(token)
+        if api_token is None:
             raise AuthenticationRequired(_l("Ce jeton d'API n'est pas valide ou a été révoqué."))
-        return user
+        g.api_token_id = api_token.id  # which token called (GET /tokens marks it)
+        return api_token.user
     if current_user.is_authenticated:
         if request.method in SAFE_METHODS:
             return current_user._get_current_object()

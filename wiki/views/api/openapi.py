@@ -14,6 +14,7 @@ from . import api_blueprint
 from .openapi_kinds import merge_kinds
 from .openapi_questionnaires import merge_into
 from .openapi_schemas import ACCEPTED_FILE_TYPES, SCHEMAS, ref
+from .openapi_tokens import merge_tokens
 from .pages import REVISIONS_LIMIT_MAX, REVISIONS_OFFSET_MAX
 
 Json = dict[str, Any]
@@ -268,6 +269,7 @@ PATHS: Json = {
 
 merge_into(PATHS, SCHEMAS, op=_op, ok=_ok, body=_body, path_param=_path_param, space=SPACE)
 merge_kinds(PATHS, SCHEMAS, op=_op, ok=_ok, path_param=_path_param, space=SPACE)
+merge_tokens(PATHS, SCHEMAS, op=_op, ok=_ok, path_param=_path_param)
 
 DOCUMENT: Json = {
     "openapi": "3.1.0",
