@@ -76,6 +76,15 @@ PAGES: list[Check] = [
     Check(FACILITATOR, PAGE + "/modifier", LIVE, phone=True),
     Check(FACILITATOR, SPACE + "/ressources/", phone=True),
     Check(FACILITATOR, "/recherche?q=coopération", (".search-hit",), phone=True),
+    # page kinds (issue 10): the picker, a sheet, the comparison, the admin's templates
+    Check(FACILITATOR, SPACE + "/nouvelle-page?type=experience"),
+    Check(FACILITATOR, SPACE + "/nouvelle-page", phone=True),
+    Check(FACILITATOR, SPACE + "/p/scic", (".page-head",)),
+    Check(FACILITATOR, SPACE + "/comparer/fiche_statut", (".compare-table",)),
+    Check(READER, SPACE + "/comparer/fiche_statut", (".compare-table",)),
+    Check(READER, SPACE + "/comparer/fiche_statut", ("[data-compare-position]",), phone=True),
+    Check(ADMIN, "/admin/modeles"),
+    Check(ADMIN, "/admin/modeles/fiche_statut"),
 ]
 
 PLACEHOLDERS: dict[str, str] = {}

@@ -37,6 +37,7 @@ def test_profile_name_and_colour(page: Page, live_server: str, screenshot_dir) -
     # the new name signs what the person writes from now on
     page.goto(f"{live_server}{SPACE}/nouvelle-page")
     page.get_by_label("Titre", exact=True).fill("Nos attentes")
+    page.get_by_role("button", name="Créer la page").click()  # then its live editor
     page.get_by_label("Texte").fill("Mieux connaître les statuts.")
     page.get_by_role("button", name="Enregistrer").click()
     page.get_by_role("link", name="Modifications récentes").click()

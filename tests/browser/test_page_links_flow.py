@@ -149,10 +149,11 @@ def test_rich_page_missing_link_and_backlinks(page: Page, live_server: str, scre
     sign_in(page, live_server)
     page.goto(f"{base}/nouvelle-page")
     page.get_by_label("Titre", exact=True).fill("Retours de la matinée")
+    page.get_by_role("button", name="Créer la page").click()  # then its live editor
+    expect(page.get_by_text("Page créée.")).to_be_visible()
     page.get_by_label("Texte").fill(RICH_PAGE)
     page.get_by_role("button", name="Enregistrer").click()
     expect(page).to_have_url(f"{base}/p/retours-de-la-matinee")
-    expect(page.get_by_text("Page créée.")).to_be_visible()
     _assert_page_beside_sidebar(page)
 
     body = page.locator(".markdown-body")
@@ -179,6 +180,7 @@ def test_rich_page_missing_link_and_backlinks(page: Page, live_server: str, scre
     missing.click()
     expect(page.get_by_role("heading", level=1, name="Nouvelle page")).to_be_visible()
     expect(page.get_by_label("Titre", exact=True)).to_have_value("Convention de partenariat")
+    page.get_by_role("button", name="Créer la page").click()
     page.get_by_label("Texte").fill("Coopérer **sans créer** de nouvelle structure.")
     page.get_by_role("button", name="Enregistrer").click()
     expect(page).to_have_url(f"{base}/p/convention-de-partenariat")

@@ -18,6 +18,7 @@ def test_create_edit_compare(page: Page, live_server: str, screenshot_dir) -> No
     page.get_by_role("link", name="Coopérer sur le territoire — accompagnement DLA").click()
     page.get_by_role("link", name="Nouvelle page").click()
     page.get_by_label("Titre", exact=True).fill("Économie coopérative")
+    page.get_by_role("button", name="Créer la page").click()  # then its live editor
     page.get_by_label("Texte").fill(
         "# Économie coopérative\n\nLes coopératives partagent le pouvoir."
     )

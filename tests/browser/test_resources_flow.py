@@ -136,6 +136,7 @@ def test_facilitator_adds_filters_and_embeds(page: Page, live_server: str, scree
     assert re.fullmatch(r"!\[Plan du local partagé\]\(/s/[\w-]+/ressources/\d+/fichier\)", markdown)
     page.goto(f"{base}/nouvelle-page")
     page.get_by_label("Titre", exact=True).fill("Le local")
+    page.get_by_role("button", name="Créer la page").click()  # then its live editor
     page.get_by_label("Texte").fill(f"Voici le plan :\n\n{markdown}\n")
     page.get_by_role("button", name="Enregistrer").click()
     image = page.locator(".markdown-body").get_by_role("img", name="Plan du local partagé")
