@@ -21,7 +21,7 @@ from typing import Any
 
 from flask import Flask, current_app, has_app_context
 
-from wiki import events, wordstems
+from wiki import events, search_index, wordstems
 
 from .backend import SearchBackend
 from .indexer import Indexer
@@ -62,6 +62,18 @@ def _subscribe(app: Flask, worker: Indexer) -> None:
         signal.connect(resource_handler)
 
 
+def _operations(worker: Indexer) -> search_index.IndexOps:
+    def rebuild() -> int:
+        worker.flush()  # queued changes first: the rebuild then sees the whole database
+        return worker.rebuild()
+
+    def counts() -> tuple[int, int]:
+        worker.flush()
+        return worker.backend.document_count(), worker.document_count()
+
+    return search_index.IndexOps(rebuild=rebuild, counts=counts)
+
+
 def init_app(app: Flask) -> None:
     from .api import api_bp
     from .cli import search_cli
@@ -80,6 +92,7 @@ def init_app(app: Flask) -> None:
     _subscribe(app, worker)
     app.cli.add_command(search_cli)
     wordstems.register(app, phrase_stem)  # questionnaires' word clouds group by stem
+    search_index.register(app, _operations(worker))  # restore and ``flask check``
     app.register_blueprint(bp)
     app.register_blueprint(api_bp)
 

@@ -1,13 +1,16 @@
-"""Command line: ``flask --app app db upgrade | demo | users create | tokens create``."""
+"""Command line: ``flask --app app db upgrade | demo | users create | tokens create``, and
+operations: ``backup PATH``, ``restore PATH [--force]``, ``check``."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
-from . import accounts, demo
+from . import accounts, backup, demo, search_index
 from .db import db
 from .errors import CercleError
 from .models import Space
@@ -71,16 +74,78 @@ def users_create(
 
 @tokens_cli.command("create")
 @click.argument("email")
-def tokens_create(email: str) -> None:
+@click.option("--name", default="", help="Pour le reconnaître dans le profil.")
+def tokens_create(email: str, name: str) -> None:
     """Print a new personal API token for EMAIL on the last line."""
     user = accounts.find_by_email(email)
     if user is None:
         raise click.ClickException(f"Aucun compte pour {email}.")
-    token = accounts.create_token(user)
+    try:
+        token = accounts.create_token(user, name)
+    except CercleError as error:
+        raise click.ClickException(error.message) from None
     click.echo("Jeton créé (il ne sera plus affiché) :")
     click.echo(token)
 
 
+def _instance() -> backup.Target:
+    config = current_app.config
+    return backup.Target(
+        config["DATABASE_URL"], Path(config["UPLOAD_DIR"]), Path(config["DATA_DIR"])
+    )
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(path_type=Path))
+def backup_command(path: Path) -> None:
+    """Back up the database, the uploaded files and a manifest into the folder PATH, while
+    the instance keeps running."""
+    try:
+        manifest = backup.create(_instance(), path.resolve())
+    except CercleError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(
+        f"Sauvegarde écrite dans {path} : {len(manifest['files'])} fichiers, "
+        f"schéma {manifest['schema_revision']}."
+    )
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--force", is_flag=True, help="Remplacer une instance qui n'est pas vide.")
+def restore_command(path: Path, force: bool) -> None:
+    """Check the backup in PATH, put it back on this (empty) instance, rebuild the index."""
+    from . import restore
+
+    try:
+        manifest = restore.restore(path.resolve(), _instance(), force=force)
+    except CercleError as error:
+        raise click.ClickException(error.message) from None
+    finally:
+        db.engine.dispose()  # connections opened before the database was replaced
+    ops = search_index.ops()
+    documents = ops.rebuild() if ops is not None else 0
+    click.echo(
+        f"Sauvegarde du {manifest['created_at']} restaurée : "
+        f"{manifest['restored_files']} fichiers déposés, index reconstruit ({documents} documents)."
+    )
+    if (path / backup.SECRET_FILE).is_file():
+        click.echo("Clé secrète restaurée : redémarrez le serveur pour qu'il la prenne.")
+
+
+@click.command("check")
+def check_command() -> None:
+    """One line per check (ok, attention, problème); exit code 1 if any is not ok."""
+    from . import ops_check
+
+    checks = ops_check.run_all(current_app.config)
+    for check in checks:
+        click.echo(check.line())
+    if not all(check.ok for check in checks):
+        raise SystemExit(1)
+
+
 def init_app(app: Flask) -> None:
-    for command in (db_cli, users_cli, tokens_cli, demo_command):
+    commands = (db_cli, users_cli, tokens_cli, demo_command)
+    for command in (*commands, backup_command, restore_command, check_command):
         app.cli.add_command(command)

@@ -10,6 +10,9 @@ def register_blueprints(app: Flask) -> None:
     from .api import api_blueprint
 
     template_helpers.init_app(app)
+    from . import health  # issue 12: /healthz, answered before the other hooks
+
+    health.init_app(app)
     for blueprint in (admin.bp, auth.bp, spaces.bp, pages.bp, resources.bp, api_blueprint):
         app.register_blueprint(blueprint)
     from . import questionnaire_builder, questionnaires  # issue 9, and the questionnaire kind view
