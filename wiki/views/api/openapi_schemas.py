@@ -283,7 +283,12 @@ SCHEMAS: Json = {
             },
             "title": _form_text(_optional_title),
             "description": _form_text(_description),
-            "tags": _form_text(_tags_text),
+            # repeated, the field is a list of tags
+            "tags": {
+                **_form_text(_tags_text),
+                "maxItems": TAGS_MAX,
+                "items": {"maxLength": TAG_MAX},
+            },
         },
         "not": {"required": ["url"]},
     },
