@@ -73,7 +73,6 @@ import logging
 import os
 import random
 import resource
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -85,6 +84,7 @@ from pathlib import Path
 from pycrdt import Doc, Text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench import servers
 from bench.wsclient import SocketIOChannel, YWebsocketChannel
 from collab import protocol
 
@@ -188,16 +188,33 @@ async def typist(client: BenchClient, seconds: float, period: float) -> None:
         await asyncio.sleep(period)
 
 
-def _cpu(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def _group(pgid: int) -> list[int]:
+    """The live processes of the server's process group: gunicorn's master and its worker
+    (the worker serves, so the master's own figures alone read 0 % CPU and 1 thread)."""
+    pids = []
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            if int(stat_file.read_text().rsplit(")", 1)[1].split()[2]) == pgid:
+                pids.append(int(stat_file.parent.name))
+    return pids
 
 
-def _rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+def _cpu(pgid: int) -> float:
+    return servers.group_cpu_seconds(pgid)
+
+
+def _rss_mb(pgid: int) -> float:
+    total = 0.0
+    for pid in _group(pgid):
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) / 1024
+    return total
+
+
+def _threads(pgid: int) -> int:
+    return sum(len(list(Path(f"/proc/{pid}/task").iterdir())) for pid in _group(pgid))
 
 
 def start_cercle(
@@ -232,11 +249,19 @@ def start_cercle(
         "PORT": str(port),
         "SECRET_KEY": "bench",
         "COLLAB_ASYNC_MODE": mode,
+        # gunicorn's gthread worker holds a thread per open WebSocket: 100 clients, their
+        # meters and the settling clients outgrow app.py's 100 threads
+        "GUNICORN_CMD_ARGS": os.environ.get("GUNICORN_CMD_ARGS", "--threads 300"),
     }
     script = "bench/gevent_server.py" if mode == "gevent" else "app.py"
     with (tmp / "server.log").open("wb") as server_log:
         proc = subprocess.Popen(
-            [sys.executable, script], cwd=ROOT, env=env, stdout=server_log, stderr=server_log
+            [sys.executable, script],
+            cwd=ROOT,
+            env=env,
+            stdout=server_log,
+            stderr=server_log,
+            start_new_session=True,  # its own process group: stopped whole (bench/servers.py)
         )
     return proc, ids, token
 
@@ -249,6 +274,7 @@ def start_node(node_dir: str, port: int, pages: int) -> tuple[subprocess.Popen, 
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     return proc, list(range(1, pages + 1)), ""
 
@@ -285,9 +311,8 @@ async def run(args) -> dict:
             await wait_port(port)
             db = None if args.node else Path(tmp) / "bench.db"
             result = await drive(args, proc.pid, port, page_ids, token, db)
-        finally:
-            proc.send_signal(signal.SIGTERM)
-            proc.wait(timeout=10)
+        finally:  # SIGTERM, SIGKILL after a timeout; never raises before the figures
+            servers.stop(proc)
         if not args.node:  # the hub's threads (flusher, housekeeper) logged no error
             text = (Path(tmp) / "server.log").read_text(errors="replace")
             result["server_tracebacks"] = text.count("Traceback")
@@ -318,6 +343,8 @@ async def drive(
     written = await written_back(db, rooms) if db else None
     for task in readers:
         task.cancel()
+    for client in clients + meters:  # closed before the server stops: it need not wait
+        client.channel.ws.close()
     lat = sorted(stats.latencies())
 
     def pct(p: float) -> float:
@@ -335,7 +362,7 @@ async def drive(
         "deliveries_per_s": len(lat) / elapsed,
         "server_cpu_pct": 100 * (cpu1 - cpu0) / elapsed,
         "server_rss_mb": _rss_mb(pid),
-        "server_threads": len(list(Path(f"/proc/{pid}/task").iterdir())),  # OS threads
+        "server_threads": _threads(pid),  # OS threads, master and worker
         "generator_cpu_pct": 100 * gen_cpu / elapsed,
         "clients_converged": converged,
         "server_converged": server_ok,
@@ -360,6 +387,7 @@ async def settle(args, port: int, token: str, rooms: dict[int, list[BenchClient]
         task = asyncio.create_task(fresh.reader())
         await asyncio.sleep(1.5)
         task.cancel()
+        channel.ws.close()
         server_ok = server_ok and fresh.content() == cs[0].content()
     return converged, server_ok, time.monotonic() - t0
 

@@ -66,7 +66,8 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
         except subprocess.TimeoutExpired:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=STOP_TIMEOUT)
+            with contextlib.suppress(subprocess.TimeoutExpired):  # figures still get printed
+                proc.wait(timeout=STOP_TIMEOUT)
     with contextlib.suppress(ProcessLookupError):  # workers orphaned by a dead master
         os.killpg(proc.pid, signal.SIGKILL)
 
