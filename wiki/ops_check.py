@@ -80,7 +80,10 @@ def data_folder(folder: Path) -> Check:
 
 
 def disk_space(folder: Path, minimum: int) -> Check:
-    free = shutil.disk_usage(folder).free
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError as error:
+        return Check("espace disque", PROBLEM, f"{folder} illisible ({error.strerror})")
     shown = f"{free / 1024**3:.1f} Go libres"
     if free < minimum:
         return Check("espace disque", ATTENTION, f"{shown}, moins de {minimum / 1024**2:.0f} Mo")

@@ -12,7 +12,7 @@ import hashlib
 import secrets
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from werkzeug.security import generate_password_hash
 
 from . import accounts, sessions
@@ -69,7 +69,7 @@ def use(token: str, new_password: str) -> User:
     user.password_hash = generate_password_hash(password)
     # spent in the same UPDATE that checks it was not: two uses at once, one wins
     spent = db.session.execute(
-        PasswordReset.__table__.update()
+        update(PasswordReset)
         .where(PasswordReset.id == reset.id, PasswordReset.used_at.is_(None))
         .values(used_at=utcnow())
     ).rowcount
