@@ -423,9 +423,9 @@ def render_calls(monkeypatch) -> list[str]:
     calls: list[str] = []
     real = page_html.render_markdown
 
-    def counting(markdown, link_target=None):
+    def counting(markdown, *resolvers):
         calls.append(markdown)
-        return real(markdown, link_target)
+        return real(markdown, *resolvers)
 
     monkeypatch.setattr(page_html, "render_markdown", counting)
     return calls
