@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 
 from . import accounts, backup, demo, search_index
@@ -96,6 +96,7 @@ def _instance() -> backup.Target:
 
 
 @click.command("backup")
+@with_appcontext
 @click.argument("path", type=click.Path(path_type=Path))
 def backup_command(path: Path) -> None:
     """Back up the database, the uploaded files and a manifest into the folder PATH, while
@@ -111,6 +112,7 @@ def backup_command(path: Path) -> None:
 
 
 @click.command("restore")
+@with_appcontext
 @click.argument("path", type=click.Path(path_type=Path, exists=True, file_okay=False))
 @click.option("--force", is_flag=True, help="Remplacer une instance qui n'est pas vide.")
 def restore_command(path: Path, force: bool) -> None:
@@ -134,6 +136,7 @@ def restore_command(path: Path, force: bool) -> None:
 
 
 @click.command("check")
+@with_appcontext
 def check_command() -> None:
     """One line per check (ok, attention, problème); exit code 1 if any is not ok."""
     from . import ops_check
