@@ -118,6 +118,12 @@ def serve(host: str, port: int) -> None:
         "post_fork": _die_with_the_master,
         # no control socket in $HOME: several Cercle processes (tests, benches) would share it
         "control_socket_disable": True,
+        # the app refuses over-long addresses and headers itself (wiki/web.py), in the
+        # reader's words and as JSON under /api; gunicorn's own limits (4094-byte line) would
+        # answer first with its bare page, and cut a long pasted search that the app shortens
+        "limit_request_line": 0,
+        "limit_request_field_size": 64 * 1024,
+        "limit_request_fields": 1000,
     }
     Server(create_app, options).run()
 
