@@ -153,7 +153,8 @@ class CollabHub:
     def open_room(self, page: Page) -> Room:
         if self.replica is not None:
             self.replica.start()  # listening before loading: no message falls in between
-        schema = Schema(kinds.of_page(page.kind).shared_types)
+        kind = kinds.of_page(page.kind)
+        schema = Schema(kind.shared_types, server_written=kind.server_written)
         return self.registry.get_or_create(
             page.id, lambda page_id: load_room(page_id, page.markdown, self.store, schema)
         )
@@ -244,6 +245,11 @@ class CollabHub:
         changed = room.apply_text(markdown, user.id if user else None)
         self.flush(room)
         return changed
+
+    def send_to(self, sids: list[str], event: str, args: tuple[Any, ...]) -> None:
+        """An event for these connections only (``collab.board``: a card nobody else sees)."""
+        for sid in sids:
+            self._emit(event, args, sid, None)
 
     def live_text(self, page: Page) -> str | None:  # wiki.live.TextReader
         room = self.registry.get(page.id)

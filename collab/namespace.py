@@ -29,6 +29,7 @@ from wiki.db import db
 from wiki.errors import CercleError, NotFound, ValidationError
 from wiki.models import Page, User
 
+from . import board
 from .hub import Access, CollabHub, check_write, room_name
 
 log = logging.getLogger(__name__)
@@ -168,3 +169,8 @@ class CollabNamespace(Namespace):
         user_id = self.hub.client(request.sid).user_id
         self.hub.receive(request.sid, page_id, bytes(data), lambda: _recheck(user_id, page_id))
         return {"ok": True}
+
+    @_mapped_errors
+    def on_board(self, data: Any) -> dict[str, Any]:
+        """A Métaplan intent (``collab.board``): answered once stored and broadcast."""
+        return board.handle(self.hub, request.sid, data)

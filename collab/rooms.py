@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
 
 from flask_babel import lazy_gettext as _l
-from pycrdt import Doc, Text
+from pycrdt import Doc, Map, Text
 
 from wiki.kinds import CONTENT, SharedType
 from wiki.pages import MARKDOWN_MAX
@@ -56,6 +57,20 @@ def text_edit(old: str, new: str) -> tuple[int, int, str] | None:
         end_old -= 1
         end_new -= 1
     return _byte_len(old[:start]), _byte_len(old[start:end_old]), new[start:end_new]
+
+
+class MapChange(Protocol):
+    """A server-made change of a document's map roots (``Room.change_maps``)."""
+
+    #: root → key → new value (plain JSON data)
+    sets: Mapping[str, Mapping[str, Any]]
+    #: root → keys to remove
+    deletes: Mapping[str, Iterable[str]]
+    #: the new ``content`` text (the rendition), None: unchanged
+    content: str | None
+
+
+Change = TypeVar("Change", bound=MapChange)
 
 
 @dataclass
@@ -221,6 +236,55 @@ class Room:
             self._chars = None
             self._mark_changed(user_id)
         return True
+
+    def map_state(self) -> dict[str, Any]:
+        """The map roots as plain data, and ``content`` as a string."""
+        with self.lock:
+            state: dict[str, Any] = {ROOT: str(self.text)}
+            for name, shape in self.schema.types.items():
+                if shape is SharedType.MAP:
+                    state[name] = self.doc.get(name, type=Map).to_py() or {}
+            return state
+
+    def change_maps(
+        self, decide: Callable[[dict[str, Any]], Change], user_id: int | None
+    ) -> Change:
+        """A server-made change (``collab.board``): ``decide`` reads the state under the lock,
+        so two changes never decide from the same state; what it returns is applied in one
+        transaction and queued like a peer's update (stored, then broadcast)."""
+        captured: list[bytes] = []
+        with self.lock:
+            change = decide(self.map_state())
+            subscription = self.doc.observe(lambda event: captured.append(event.update))
+            try:
+                with self.doc.transaction():
+                    self._write_maps(change)
+            finally:
+                self.doc.unobserve(subscription)
+            for update in captured:
+                self._queue(None, update)
+            if captured:
+                self._chars = None
+                self._mark_changed(user_id)
+        return change
+
+    def _write_maps(self, change: MapChange) -> None:
+        for name, values in change.sets.items():
+            root = self.doc.get(name, type=Map)
+            for key, value in values.items():
+                root[key] = value
+        for name, keys in change.deletes.items():
+            root = self.doc.get(name, type=Map)
+            for key in keys:
+                if key in root:
+                    del root[key]
+        edit = None if change.content is None else text_edit(str(self.text), change.content)
+        if edit is not None:
+            start, deleted, inserted = edit
+            if deleted:
+                del self.text[start : start + deleted]
+            if inserted:
+                self.text.insert(start, inserted)
 
     # --- storage: batches and acknowledgements -----------------------------------------------
 

@@ -197,6 +197,8 @@ def inspect(update: bytes, *, stop_at: frozenset[int] | None = None) -> Summary:
     return summary  # the delete set follows; pycrdt reads (and checks) it when applying
 
 
+#: a v1 update with no struct and an empty delete set (what an idle client answers)
+EMPTY_UPDATES = frozenset({b"\x00\x00"})
 SHAPE = {SharedType.TEXT: "text", SharedType.MAP: "map", SharedType.ARRAY: "array"}
 
 
@@ -205,6 +207,10 @@ class Schema:
     """The shared types a page's live document may hold (``PageKind.shared_types``)."""
 
     types: Mapping[str, SharedType]
+    #: the server alone writes the document (``PageKind.server_written``): a client's update
+    #: must be empty. Exact, where a per-root rule could not be: an item continuing a
+    #: neighbour does not name its root, and a bare delete set names no item's root at all.
+    server_written: bool = False
 
     @property
     def text_only(self) -> bool:
@@ -216,6 +222,10 @@ class Schema:
 
     def check(self, update: bytes) -> Summary:
         """The update's summary; raises ForeignContent if it leaves the declared types."""
+        if self.server_written and update not in EMPTY_UPDATES:
+            raise ForeignContent(
+                _l("Ce tableau se modifie par ses boutons : la modification est refusée.")
+            )
         allowed = self.allowed
         summary = inspect(update, stop_at=frozenset(range(1, 10)) - allowed)
         refused = ForeignContent(

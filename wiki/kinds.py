@@ -12,7 +12,9 @@ A kind says:
   through a creation screen of its own (``create_endpoint``: the questionnaire builder);
 - its Markdown rendition (``rendition``: from the live document's state as plain data,
   default its ``content`` text), so history, diff, search and export see Markdown only;
-- whether its pages are compared side by side, a row per section (``comparable``).
+- whether its pages are compared side by side, a row per section (``comparable``);
+- whether its live document is written by the server only (``server_written``): clients
+  then read it and act through events the server checks (the Métaplan board's cards).
 
 How it is *shown* is the view side's registry (``wiki.views.kind_views``). A new kind is one
 ``register(PageKind(...))`` call in its module plus, if it needs one, a ``@kind_view``.
@@ -93,6 +95,9 @@ class PageKind:
     section_title: Any = None
     #: the picker's order (smaller first)
     order: int = 100
+    #: the server alone writes the live document (clients send intents it validates): the
+    #: live channel refuses every client update that is not empty
+    server_written: bool = False
 
     @property
     def generic(self) -> bool:

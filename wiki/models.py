@@ -314,3 +314,4 @@ class RevisionAuthor(Base):
 from . import models_kinds  # noqa: E402, F401, I001
 from . import models_questionnaires  # noqa: E402, F401  (its tables join this metadata)
 from . import models_sessions  # noqa: E402, F401  (issue 12: sessions, password resets)
+from . import models_metaplan  # noqa: E402, F401  (issue 10: Métaplan boards)

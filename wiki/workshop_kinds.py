@@ -72,12 +72,15 @@ MIND_MAP = register(
 METAPLAN = register(
     PageKind(
         "metaplan",
-        # cards and clusters live beside the text (the board's engineer owns their shape)
+        # cards, clusters and the board's settings beside the text; the server writes them
+        # all, and ``content`` is the board's Markdown rendition (``wiki.metaplan``)
         shared_types={
             CONTENT: SharedType.TEXT,
             "cards": SharedType.MAP,
             "clusters": SharedType.MAP,
+            "board": SharedType.MAP,
         },
+        server_written=True,
         label=_l("Tableau Métaplan"),
         description=_l("Chacun écrit ses cartes, puis le groupe les regroupe et vote."),
         template="metaplan",

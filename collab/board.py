@@ -1,0 +1,48 @@
+"""The ``board`` event of ``/collab``: a Métaplan intent, decided by ``wiki.metaplan`` and
+applied by the room as a server-made change of its maps (``Room.change_maps``).
+
+Why the server writes the board, not the clients' Yjs updates: a card written during
+"writing" must never reach another browser (not its text, not its author), so it cannot be
+in the shared document; and votes limited to N, or moves allowed only while "grouping",
+cannot be enforced on a CRDT update a client made. So clients send intents, the service
+checks permission, archive state and phase, and the change is stored in the update log and
+broadcast like a peer's update (late joiners get it by the normal sync). What only the author
+may see (a hidden card) goes to their own connections on this page as ``board_private``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from wiki import metaplan, pages
+from wiki.db import db
+from wiki.errors import NotFound
+from wiki.models import User
+
+from .hub import CollabHub
+
+
+def handle(hub: CollabHub, sid: str, data: Any) -> dict[str, Any]:
+    """One intent from ``sid`` (which joined the page); returns the acknowledgement."""
+    client = hub.client(sid)
+    page_id = data.get("page_id") if isinstance(data, dict) else None
+    room = hub.registry.get(page_id) if isinstance(page_id, int) else None
+    if room is None or page_id not in client.pages:
+        raise NotFound(_l("Rejoignez la page avant d'envoyer des modifications."))
+    user = db.session.get(User, client.user_id)
+    page = pages.get_page(user, page_id)  # READ, and the page still exists
+    intent = metaplan.parse(user, page, data)
+    change = room.change_maps(lambda state: metaplan.decide(intent, state), user.id)
+    db.session.close()  # the flush below stores with its own connection
+    if change.sets or change.deletes:
+        hub.flush(room)  # stored, then broadcast now: the board is live
+    if change.private is not None:
+        mine = [
+            c.sid
+            for c in list(hub.clients.values())
+            if c.user_id == client.user_id and page_id in c.pages
+        ]
+        hub.send_to(mine, "board_private", (page_id, change.private))
+    return {"ok": True, **change.answer}
