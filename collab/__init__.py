@@ -129,8 +129,14 @@ def init_app(app: Flask) -> Collab:
         store = SqlUpdateStore(db.engine)
     hub = CollabHub(store, emit, settings)
     if redis_url:  # several processes: the queue carries emits, this carries the documents
+        node_ttl = app.config.get("COLLAB_NODE_TTL", os.environ.get("COLLAB_NODE_TTL", 4))
         hub.replica = RedisDocSync(
-            redis_url, f"{channel}:docs", hub, socketio.start_background_task, hub.stopped
+            redis_url,
+            f"{channel}:docs",
+            hub,
+            socketio.start_background_task,
+            hub.stopped,
+            node_ttl_s=float(node_ttl),  # a dead process's cursors go after this long
         )
     collab = Collab(socketio, hub, Housekeeper(app, hub))
     socketio.on_namespace(CollabNamespace(NAMESPACE, hub, collab.start))

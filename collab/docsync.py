@@ -18,6 +18,16 @@ Races, and why they are closed:
   stored since the room's last load *after* the client entered the Socket.IO room: anything
   older is in SQL, anything newer reaches the client through the message queue.
 - Compaction reads the rows it replaces and folds them first (``UpdateStore.compact``).
+
+A process that dies (``kill -9``, OOM) never says its clients left, and their cursors would
+stay on every other process's screens until Yjs's 30 s awareness timeout. So each process
+keeps a key ``<channel>:alive:<node>`` alive in Redis (TTL ``COLLAB_NODE_TTL``, 4 s,
+refreshed five times per TTL) and remembers, from the awareness messages, which client ids
+each other node owns (the ``owners`` of a message are its live ids; an id announced by
+another node moved there). When a node's key is gone, its ids are dropped from the rooms
+here and the removal is broadcast like a leave (``RemoteSink.drop_remote_awareness``). A
+node that was only stalled longer than the TTL loses its cursors for a moment: its clients'
+next presence update brings them back.
 """
 
 from __future__ import annotations
@@ -31,8 +41,11 @@ from typing import Any, Protocol
 
 import redis
 
+from . import protocol
+
 log = logging.getLogger(__name__)
 UPDATE, AWARENESS = "u", "a"
+NODE_TTL_S = 4.0
 
 
 class Replica(Protocol):
@@ -59,6 +72,10 @@ class RemoteSink(Protocol):
         """Fold what was stored while messages could have been missed."""
         ...
 
+    def drop_remote_awareness(self, page_id: int, client_ids: list[int]) -> None:
+        """A dead process's presences: remove them here and tell this process's clients."""
+        ...
+
 
 def encode(kind: str, node: str, page_id: int, authors: list[int], payload: bytes) -> bytes:
     header = f"{kind}|{node}|{page_id}|{','.join(map(str, authors))}\n"
@@ -79,14 +96,22 @@ class RedisDocSync:
         sink: RemoteSink,
         spawn: Callable[[Callable[[], None]], Any],
         stopped: threading.Event,
+        node_ttl_s: float = NODE_TTL_S,
     ) -> None:
         self.node = uuid.uuid4().hex
         self.channel = channel
         self.sink = sink
         self.redis = redis.Redis.from_url(url)
+        self.node_ttl_s = node_ttl_s
         self._spawn, self._stopped = spawn, stopped
         self._pubsub: Any = None
         self._lock = threading.Lock()
+        #: other node → page id → the awareness client ids it owns there (from its messages)
+        self._remote: dict[str, dict[int, set[int]]] = {}
+        self._remote_lock = threading.Lock()
+
+    def _alive_key(self, node: str) -> str:
+        return f"{self.channel}:alive:{node}"
 
     def start(self) -> None:
         """Subscribe (confirmed before returning, so before any room loads), then listen."""
@@ -94,9 +119,11 @@ class RedisDocSync:
             return
         with self._lock:
             if self._pubsub is None:
+                self.beat()  # alive before anyone hears from us
                 pubsub = self._subscribe()
                 self._pubsub = pubsub
                 self._spawn(self.listen)
+                self._spawn(self.heartbeat)
 
     def _subscribe(self) -> Any:
         pubsub = self.redis.pubsub()
@@ -113,6 +140,55 @@ class RedisDocSync:
 
     def publish_awareness(self, page_id: int, payload: bytes, owners: list[int]) -> None:
         self.redis.publish(self.channel, encode(AWARENESS, self.node, page_id, owners, payload))
+
+    # --- liveness -----------------------------------------------------------------------------
+
+    def beat(self) -> None:
+        self.redis.set(self._alive_key(self.node), b"1", px=int(self.node_ttl_s * 1000))
+
+    def heartbeat(self) -> None:
+        """Refresh our key and drop the presences of nodes whose key expired."""
+        while not self._stopped.wait(self.node_ttl_s / 5):
+            try:
+                self.beat()
+                self.reap()
+            except redis.RedisError:
+                log.warning("Redis injoignable : battement de cœur manqué")
+
+    def owned(self, node: str, page_id: int, owners: list[int], mentioned: list[int]) -> None:
+        """Note who owns which presence after an awareness message from ``node``."""
+        live = set(owners[::2])
+        with self._remote_lock:
+            for other, pages in self._remote.items():
+                if other != node and page_id in pages:
+                    pages[page_id] -= live  # moved to ``node`` (a reconnection)
+            ids = self._remote.setdefault(node, {}).setdefault(page_id, set())
+            ids.difference_update(set(mentioned) - live)  # removed there
+            ids |= live
+
+    def reap(self) -> list[str]:
+        """The nodes found dead (their key expired): their presences go; returns them."""
+        with self._remote_lock:
+            nodes = list(self._remote)
+        if not nodes:
+            return []
+        alive = self.redis.exists(*[self._alive_key(n) for n in nodes]) == len(nodes)
+        if alive:
+            return []
+        pipe = self.redis.pipeline(transaction=False)
+        for node in nodes:
+            pipe.exists(self._alive_key(node))
+        dead = [n for n, found in zip(nodes, pipe.execute(), strict=True) if not found]
+        for node in dead:
+            with self._remote_lock:
+                pages = self._remote.pop(node, {})
+            log.warning("Processus %s muet : ses présences sont retirées", node[:8])
+            for page_id, ids in pages.items():
+                if ids:
+                    self.sink.drop_remote_awareness(page_id, sorted(ids))
+        return dead
+
+    # --- messages -----------------------------------------------------------------------------
 
     def listen(self) -> None:
         while not self._stopped.is_set():
@@ -143,5 +219,6 @@ class RedisDocSync:
                 self.sink.apply_remote(page_id, payload, authors)
             elif kind == AWARENESS:
                 self.sink.apply_remote_awareness(page_id, payload, authors)
+                self.owned(node, page_id, authors, protocol.awareness_client_ids(payload))
         except Exception:
             log.exception("Message d'un autre processus ignoré")

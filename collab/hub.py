@@ -314,6 +314,11 @@ class CollabHub:
         for room in self.registry.all():
             room.fold(*self.store.load(room.page_id, room.seen_row_id))
 
+    def drop_remote_awareness(self, page_id: int, client_ids: list[int]) -> None:
+        room = self.registry.get_settled(page_id)
+        if room is not None and room.presence.drop_remote(client_ids):
+            self.wake()  # the flusher broadcasts the removal
+
     def coalesce_window(self) -> float:
         """``COLLAB_COALESCE_MS`` up to 30 editors in a room, growing with the biggest room up
         to 3x: each flush costs one send per editor. Measured (bench/collab.py, 2 cores):

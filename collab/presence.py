@@ -177,6 +177,22 @@ class Presence:
                 elif client_id in owners and (owner is None or owner[0] == REMOTE):
                     self._owners[client_id] = (REMOTE, owners[client_id])
 
+    def drop_remote(self, client_ids: list[int]) -> list[int]:
+        """The presences of a process found dead (``collab.docsync``): removed, and the
+        removal queued for this process's clients. An id a local connection took over (its
+        browser reconnected here) stays. Returns the ids removed."""
+        with self._lock:
+            gone = [
+                i
+                for i in client_ids
+                if i in self._awareness.states and self._owners.get(i, (REMOTE,))[0] == REMOTE
+            ]
+            for client_id in gone:
+                self._owners.pop(client_id, None)
+            self._awareness.remove_awareness_states(gone, "server")
+            self._pending.update(gone)
+            return gone
+
     def everyone(self) -> bytes | None:
         """Every known presence, for a newcomer (None when nobody is here)."""
         with self._lock:

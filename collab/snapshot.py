@@ -10,6 +10,11 @@
   connection is answered): every write-back records the last log row it includes
   (``collab_writebacks``); a page whose log has rows above that mark lost its last write-back,
   so its log is replayed once and its text written back. Page views never replay the log.
+- Several processes (``REDIS_URL``) each hold the room and each take a revision when their
+  last client leaves: at the same moment, both would read the same previous revision and
+  add one. ``_lock_page`` makes the revision's transaction begin by writing the page's row
+  (PostgreSQL: a row lock; SQLite: the database's write lock), so the second waits for the
+  first to commit, then finds the same text already saved and adds nothing.
 """
 
 from __future__ import annotations
@@ -21,9 +26,11 @@ from contextlib import nullcontext
 
 from flask import Flask, has_app_context
 from pycrdt import Doc, Text
+from sqlalchemy import update
 
 from wiki import pages
 from wiki.db import db
+from wiki.models import Page
 
 from .hub import CollabHub
 from .rooms import ROOT, Room
@@ -113,6 +120,7 @@ class Housekeeper:
         self.hub.flush(room)
         text, authors, row_id = room.take_snapshot()
         try:
+            _lock_page(room.page_id)
             revision = pages.save_live_revision(room.page_id, text, authors)
         except Exception:
             db.session.rollback()
@@ -138,3 +146,15 @@ class Housekeeper:
         if room.rows_since_compact > 1:
             self.compact(room)
         self._last_writeback.pop(room.page_id, None)
+
+
+def _lock_page(page_id: int) -> None:
+    """Open the revision's transaction with a write to the page's row: another process's
+    revision of the page waits here until this one commits (its first statement, so its
+    reads then see the revision committed before it), on PostgreSQL and SQLite alike."""
+    db.session.commit()  # nothing read before the lock may be reused after it
+    db.session.execute(
+        update(Page).where(Page.id == page_id).values(revision_number=Page.revision_number),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.expire_all()  # the page as it is now, not as a write-back left it

@@ -79,9 +79,18 @@ class ResultPage:
 Progress = Callable[[int], None]
 
 
+#: reads the current rows of the changed objects: (documents to upsert, keys to delete)
+Collector = Callable[[], tuple[Sequence[SearchDoc], Sequence[str]]]
+
+
 class SearchBackend(Protocol):
     def apply(self, upserts: Sequence[SearchDoc], deletes: Sequence[str]) -> None:
         """Add or replace ``upserts`` and remove the ``deletes`` keys, in one commit."""
+
+    def apply_current(self, collect: Collector) -> None:
+        """``apply(*collect())``, ``collect`` (reading the rows) called once the writer is
+        held: several processes index one folder, and rows read before waiting for another
+        process's commit could be older than what that commit wrote."""
 
     def rebuild(self, docs: Iterable[SearchDoc], progress: Progress | None = None) -> int:
         """Replace the whole content with ``docs``; readers see the old index until done."""

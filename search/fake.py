@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from markupsafe import Markup, escape
 
 from .analysis import fold
-from .backend import Filters, Hit, Progress, ResultPage
+from .backend import Collector, Filters, Hit, Progress, ResultPage
 from .query import ParsedQuery
 from .schema import SearchDoc
 
@@ -32,6 +32,9 @@ class MemoryBackend:
             for key in deletes:
                 self.docs.pop(key, None)
             self.docs.update((doc.key, doc) for doc in upserts)
+
+    def apply_current(self, collect: Collector) -> None:
+        self.apply(*collect())  # one process: nothing to wait for
 
     def rebuild(self, docs: Iterable[SearchDoc], progress: Progress | None = None) -> int:
         fresh = {doc.key: doc for doc in docs}

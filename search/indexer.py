@@ -174,8 +174,9 @@ class Indexer:
             if REBUILD in jobs:
                 self.rebuild()
                 return
-            upserts, deletes = self._collect(jobs)
-            self.backend.apply(upserts, deletes)
+            # the rows are read once the writer is ours: a process that waited for another's
+            # commit must not then write rows it read before that commit
+            self.backend.apply_current(lambda: self._collect(jobs))
 
     def _collect(self, jobs: set[Job]) -> tuple[list[SearchDoc], list[str]]:
         by_kind: dict[str, set[int]] = {}

@@ -16,7 +16,7 @@ from whoosh.searching import Searcher
 from whoosh.writing import CLEAR
 
 from . import whoosh_query
-from .backend import Filters, Hit, Progress, ResultPage, SearchError
+from .backend import Collector, Filters, Hit, Progress, ResultPage, SearchError
 from .highlight import Terms, excerpt, title_html
 from .query import ParsedQuery
 from .schema import SearchDoc, whoosh_fields
@@ -48,10 +48,16 @@ class WhooshBackend:
     # --- writing ------------------------------------------------------------------------
 
     def apply(self, upserts: Sequence[SearchDoc], deletes: Sequence[str]) -> None:
-        if not upserts and not deletes:
-            return
+        self.apply_current(lambda: (upserts, deletes))
+
+    def apply_current(self, collect: Collector) -> None:
+        """Take the writer (a file lock: other processes wait), then read and write."""
         writer = self.store.writer()
         try:
+            upserts, deletes = collect()
+            if not upserts and not deletes:
+                writer.cancel()
+                return
             for key in deletes:
                 writer.delete_by_term("key", key)
             for doc in upserts:
