@@ -13,7 +13,7 @@ from typing import NamedTuple
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from wiki import accounts, demo, invitations, pages, spaces
+from wiki import accounts, demo, invitations, pages, password_resets, spaces
 
 from .conftest import serve, sign_in
 
@@ -85,6 +85,10 @@ PAGES: list[Check] = [
     Check(READER, SPACE + "/comparer/fiche_statut", ("[data-compare-position]",), phone=True),
     Check(ADMIN, "/admin/modeles"),
     Check(ADMIN, "/admin/modeles/fiche_statut"),
+    # issue 12: sessions and tokens in the profile, an admin's password-reset link
+    Check(FACILITATOR, "/profil", phone=True),
+    Check(ANONYMOUS, "/mot-de-passe/{reset}"),
+    Check(ANONYMOUS, "/mot-de-passe/{reset}", phone=True),
 ]
 
 PLACEHOLDERS: dict[str, str] = {}
@@ -96,8 +100,10 @@ def _prepare(_app) -> None:
     space = spaces.get_space(facilitator, SPACE.removeprefix("/s/"))
     invitation = invitations.create_invitation(facilitator, space, "participant")
     email, password = ADMIN_LOGIN
-    accounts.create_user(email, "Alex Admin", password, is_admin=True)
-    PLACEHOLDERS.update(invitation=invitation.token, invitation_id=str(invitation.id))
+    admin = accounts.create_user(email, "Alex Admin", password, is_admin=True)
+    reader = accounts.find_by_email(demo.logins()[READER][0])
+    _person, reset = password_resets.issue(admin, reader.id)
+    PLACEHOLDERS.update(invitation=invitation.token, invitation_id=str(invitation.id), reset=reset)
     draft = pages.create_page(facilitator, space, "Brouillon à jeter", "Un essai.")
     pages.delete_page(facilitator, draft)
 
@@ -181,9 +187,25 @@ def _suggestions_open(page: Page, site: str) -> None:
     page.wait_for_selector("#topbar-suggestions li")
 
 
+def _token_created(page: Page, site: str) -> None:
+    page.goto(site + "/profil")
+    page.get_by_label("Nom du nouveau jeton").fill("Script d’export")
+    page.get_by_role("button", name="Créer un jeton").click()
+    page.wait_for_selector("#f-new-token")
+
+
+def _reset_link_issued(page: Page, site: str) -> None:
+    page.goto(site + "/admin/personnes")
+    name = "Créer un lien de nouveau mot de passe pour Alex Admin"
+    page.get_by_role("button", name=name).click()
+    page.wait_for_selector("#f-link")
+
+
 #: (who, how to reach a state a page only shows after someone did something)
 STATES = {
     "sign-in refused": (ANONYMOUS, _refused_sign_in),
+    "API token just created": (FACILITATOR, _token_created),
+    "password-reset link issued": (ADMIN, _reset_link_issued),
     "page picker open": (FACILITATOR, _page_picker_open),
     "search suggestions open": (FACILITATOR, _suggestions_open),
 }
