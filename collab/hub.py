@@ -111,6 +111,7 @@ def room_name(page_id: int) -> str:
 def check_write(user: User | None, page: Page) -> Access:
     try:
         require(user, page.space, Action.EDIT)
+        pages.check_text_editable(page)  # generated text (a questionnaire): read only
     except CercleError as error:
         return Access(False, time.monotonic(), error)
     return Access(True, time.monotonic())

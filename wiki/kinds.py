@@ -88,6 +88,9 @@ class PageKind:
     create_endpoint: str | None = None
     #: only facilitators create it (``Action.MANAGE``) rather than every writer
     facilitators_only: bool = False
+    #: False: its Markdown is generated (the questionnaire's, from its definition), so the
+    #: editor, the API and the live channel refuse to change its text
+    text_editable: bool = True
     rendition: Callable[[DocState], str] = content_rendition
     #: its pages are compared section by section (``wiki.comparison``)
     comparable: bool = False

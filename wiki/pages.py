@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 
-from . import events, live
+from . import events, kinds, live
 from .db import db
-from .errors import Conflict, NotFound, PayloadTooLarge, UnknownReference, ValidationError
+from .errors import (
+    Conflict,
+    NotFound,
+    PayloadTooLarge,
+    PermissionDenied,
+    UnknownReference,
+    ValidationError,
+)
 from .models import (
     SLUG_MAX,
     Page,
@@ -136,6 +145,48 @@ def _check_parent(page_space: Space, parent_id: int | None, moving: Page | None 
         ancestor = ancestor.parent
 
 
+def check_text_editable(page: Page) -> None:
+    """Refuse to change the text of a page whose Markdown is generated (a questionnaire's
+    comes from its definition: a typed change would be lost at the next definition change)."""
+    if not kinds.of_page(page.kind).text_editable:
+        raise PermissionDenied(
+            _l(
+                "Le texte de cette page est produit par son contenu (les questions du "
+                "questionnaire) : modifiez-le depuis son constructeur."
+            ),
+            field="markdown",
+        )
+
+
+def _grouped_revision(
+    page: Page, author: User | None, message: str, within: dt.timedelta | None
+) -> Revision | None:
+    """The latest revision, when a save ``within`` that time of it by the same person with
+    the same message updates it instead of adding one (builder autosaves: one per pause)."""
+    if within is None or author is None:
+        return None
+    latest = db.session.scalar(
+        select(Revision)
+        .where(Revision.page_id == page.id)
+        .order_by(Revision.number.desc())
+        .limit(1)
+    )
+    if latest is None or latest.author_id != author.id or latest.message != message:
+        return None
+    return latest if utcnow() - latest.created_at <= within else None
+
+
+def _save_revision(
+    page: Page, author: User | None, message: str, group_within: dt.timedelta | None
+) -> Revision:
+    revision = _grouped_revision(page, author, message, group_within)
+    if revision is None:
+        return _add_revision(page, author, message)
+    page.updated_at = utcnow()
+    revision.title, revision.markdown = page.title, page.markdown
+    return revision
+
+
 def _add_revision(page: Page, author: User | None, message: str) -> Revision:
     page.revision_number += 1
     page.updated_at = utcnow()
@@ -244,8 +295,14 @@ def update_page(
     base_revision: int | None = None,
     message: str = "",
     _action: Action = Action.EDIT,
+    _generated: bool = False,
+    _group_within: dt.timedelta | None = None,
 ) -> Revision | None:
-    """Save a new text and/or title; returns the new revision, or None when nothing changed."""
+    """Save a new text and/or title; returns the new revision, or None when nothing changed.
+
+    ``_generated``: the text comes from the page's own content (its kind's service), the one
+    writer of a page whose kind says its text is not editable. ``_group_within``: see
+    ``_grouped_revision``."""
     require(user, page.space, _action)
     if base_revision is not None and base_revision != page.revision_number:
         raise Conflict(
@@ -263,6 +320,8 @@ def update_page(
     message = _check_message(message)
     if new_title == page.title and new_markdown == page.markdown and not _live_ahead(page):
         return None
+    if new_markdown != page.markdown and not _generated:
+        check_text_editable(page)
     if new_markdown != page.markdown:
         # Before any write: an open live document takes the text and broadcasts it.
         live.apply_text(page, new_markdown, user)
@@ -271,7 +330,7 @@ def update_page(
     if new_markdown != page.markdown:
         page.markdown = new_markdown
         _sync_links(page, new_markdown)
-    revision = _add_revision(page, user, message)
+    revision = _save_revision(page, user, message, _group_within)
     typists = live.take_authors(page)  # who typed live since the last revision: theirs too
     if typists:
         _credit(revision, [user.id] if user else [], typists)

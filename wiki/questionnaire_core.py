@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from . import events, kinds, pages
 from .db import db
@@ -31,10 +31,15 @@ KIND = kinds.register(
         description=_l("Des questions au groupe, des réponses qui s'affichent en direct."),
         create_endpoint="questionnaire_builder.new",  # its builder makes the definition
         facilitators_only=True,
+        text_editable=False,  # its Markdown is the rendition of its definition
         order=50,
     )
 )
 NOT_FOUND = _l("Ce questionnaire n'existe pas ou a été supprimé.")
+#: the revision message of a definition change: a code, translated where it is shown
+EDITED = "questionnaire_edited"
+#: the builder saves each change: one person's changes within this time make one revision
+GROUP_WITHIN = dt.timedelta(minutes=5)
 
 
 # --- loading and permissions ------------------------------------------------------------
@@ -79,10 +84,23 @@ def by_link_token(token: str) -> Questionnaire:
 
 
 def editable(user: User | None, questionnaire_id: int) -> Questionnaire:
-    """For facilitators only (archive refused): the questionnaire to change."""
+    """For facilitators only (archive refused): the questionnaire to change, locked."""
     questionnaire = load(questionnaire_id)
     require(user, space_of(questionnaire), Action.MANAGE)
+    lock(questionnaire)
     return questionnaire
+
+
+def lock(questionnaire: Questionnaire) -> None:
+    """Changes of one questionnaire take turns until commit (a row lock on PostgreSQL, the
+    write lock on SQLite), and what was loaded is read again after the lock: two builders
+    saving at once never race for the page's next revision number or a question's version."""
+    db.session.execute(
+        update(Questionnaire)
+        .where(Questionnaire.id == questionnaire.id)
+        .values(version=Questionnaire.version)
+    )
+    db.session.expire_all()
 
 
 def answer_link_token(user: User | None, questionnaire_id: int) -> str:
@@ -198,10 +216,19 @@ def new_question(data: QuestionData, position: int) -> Question:
 
 
 def refresh_page(user: User, questionnaire: Questionnaire, title: str | None = None) -> None:
-    """Write the rendition (and title) as a new revision, and commit everything."""
+    """Write the rendition (and title) as a revision, and commit everything; the caller
+    holds the ``lock``. A person's changes in a row make one revision (``GROUP_WITHIN``)."""
     questionnaire.version = (questionnaire.version or 0) + 1
     markdown = rendition(questionnaire.intro, ordered(questionnaire))
-    pages.update_page(user, questionnaire.page, markdown=markdown, title=title)
+    pages.update_page(
+        user,
+        questionnaire.page,
+        markdown=markdown,
+        title=title,
+        message=EDITED,
+        _generated=True,
+        _group_within=GROUP_WITHIN,
+    )
     db.session.commit()
     events.answers_changed.send(questionnaire)  # the live wall shows the new questions
 

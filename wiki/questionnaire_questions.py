@@ -20,6 +20,7 @@ from .permissions import Action, require
 from .questionnaire_core import (
     apply_question,
     editable,
+    lock,
     lost_answers_error,
     new_question,
     ordered,
@@ -42,6 +43,7 @@ def _editable_question(user: User | None, question_id: Any) -> Question:
     if found is None or found.questionnaire.page.is_deleted:
         raise NotFound(QUESTION_NOT_FOUND)
     require(user, space_of(found.questionnaire), Action.MANAGE)
+    lock(found.questionnaire)
     return found
 
 

@@ -19,6 +19,18 @@ from .spaces import in_id_range
 
 _TOKEN = re.compile(r"\s+|[\w'’-]+|[^\w\s]", re.UNICODE)
 
+#: messages the system stores on revisions, as codes: shown in the reader's language
+SYSTEM_MESSAGES = {
+    "questionnaire_edited": _l("Questionnaire modifié"),
+}
+
+
+def shown_message(message: str | None) -> str:
+    """A revision's message as shown: a code of ``SYSTEM_MESSAGES`` translated, a person's
+    message as typed."""
+    text = message or ""
+    return str(SYSTEM_MESSAGES[text]) if text in SYSTEM_MESSAGES else text
+
 
 @dataclass(frozen=True)
 class DiffPart:

@@ -6,7 +6,7 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import navigation, page_kinds, pages, revisions, spaces
+from .. import kinds, navigation, page_kinds, pages, revisions, spaces
 from ..db import db
 from ..errors import CercleError, NotFound, ValidationError
 from ..page_html import render_page, render_text, tree_html
@@ -28,6 +28,12 @@ def _page_url(page, endpoint: str = "pages.view", **values) -> str:
     return url_for(endpoint, space_ref=page.space.slug, slug=page.slug, **values)
 
 
+def _can_edit_text(space, page) -> bool:
+    """Whether "Modifier" (and restoring a version) is offered: not for a generated text."""
+    writable = allowed(current_user, space, Action.EDIT) and not space.is_archived
+    return writable and kinds.of_page(page.kind).text_editable
+
+
 @bp.get("/p/<slug>")
 def view(space_ref: str, slug: str):
     space, page, moved = _page(space_ref, slug)
@@ -43,7 +49,7 @@ def view(space_ref: str, slug: str):
         rendered=render_page(page),
         backlinks=navigation.backlinks(page),
         tree_html=tree_html(space, page),
-        can_edit=allowed(current_user, space, Action.EDIT) and not space.is_archived,
+        can_edit=_can_edit_text(space, page),
     )
 
 
@@ -92,6 +98,7 @@ def create(space_ref: str):
 @login_required
 def edit(space_ref: str, slug: str):
     space, page, _moved = _page(space_ref, slug, Action.EDIT)
+    pages.check_text_editable(page)  # a questionnaire's text comes from its builder
     if request.method == "GET":
         form = {
             "title": page.title,
@@ -181,7 +188,7 @@ def history(space_ref: str, slug: str):
         space=space,
         page=page,
         revisions=items,
-        can_edit=allowed(current_user, space, Action.EDIT) and not space.is_archived,
+        can_edit=_can_edit_text(space, page),
     )
 
 
@@ -214,7 +221,7 @@ def revision(space_ref: str, slug: str, number: int):
         page=page,
         revision=old,
         rendered=render_text(space, old.markdown),
-        can_edit=allowed(current_user, space, Action.EDIT) and not space.is_archived,
+        can_edit=_can_edit_text(space, page),
     )
 
 
