@@ -31,7 +31,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from pycrdt import merge_updates
 
-from wiki import kinds
+from wiki import kinds, pages
 from wiki.errors import CercleError, NotFound, PayloadTooLarge, PermissionDenied
 from wiki.models import Page, User
 from wiki.permissions import Action, require
