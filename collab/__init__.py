@@ -44,7 +44,7 @@ from flask_socketio import SocketIO
 from wiki import events, live
 from wiki.db import db
 
-from . import results
+from . import board, results
 from .docsync import RedisDocSync
 from .hub import NAMESPACE, CollabHub, Settings
 from .namespace import CollabNamespace
@@ -141,6 +141,7 @@ def init_app(app: Flask) -> Collab:
     collab = Collab(socketio, hub, Housekeeper(app, hub))
     socketio.on_namespace(CollabNamespace(NAMESPACE, hub, collab.start))
     results.init_app(app, socketio)  # /results: questionnaires' live wall
+    board.init_app(app, hub, collab.start)  # Métaplan intents from HTTP and the demo
 
     def apply_text(page: Any, markdown: str, user: Any) -> bool:  # wiki.live.TextApplier
         changed = hub.apply_text(page, markdown, user)

@@ -14,9 +14,11 @@ moves every hidden card into the document at once. Services never touch ``reques
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -83,6 +85,26 @@ def parse(user: User, page: Page, data: Any) -> Intent:
     else:
         require(user, page.space, Action.MANAGE if op in SETTINGS_OPS else Action.EDIT)
     return Intent(user, page, op, data, allowed(user, page.space, Action.MANAGE))
+
+
+#: app.extensions key of the live channel's actor (``collab.board`` registers it)
+ACTOR_KEY = "cercle.metaplan_actor"
+Actor = Callable[[Intent], "BoardChange"]
+
+
+def register_actor(app: Flask, actor: Actor) -> None:
+    """The live channel applies intents (``wiki`` imports nothing from ``collab``)."""
+    app.extensions[ACTOR_KEY] = actor
+
+
+def act(user: User, page: Page, data: Any) -> dict[str, Any]:
+    """An intent from outside the live channel (HTTP, the demo): checked by ``parse``,
+    then applied by the same room as a socket's (one write path); the answer."""
+    intent = parse(user, page, data)
+    actor = current_app.extensions.get(ACTOR_KEY)
+    if actor is None:
+        raise Conflict(_l("Le tableau en direct n'est pas disponible."))
+    return {"ok": True, **actor(intent).answer}
 
 
 def board_settings(state: dict[str, Any]) -> dict[str, Any]:

@@ -81,6 +81,13 @@ class BoardClient:
         return "\n".join(parts)
 
 
+@pytest.fixture(autouse=True)
+def _no_collab_threads(app) -> None:
+    """No flusher or housekeeper thread (they would outlive the test's database): the board
+    handlers store and broadcast by themselves, tests call the housekeeper when needed."""
+    collab.get(app)._started = True
+
+
 @pytest.fixture
 def second_participant(personas):
     user = make_user("part2@cercle.test", "Noa Participante")

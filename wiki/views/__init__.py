@@ -22,3 +22,6 @@ def register_blueprints(app: Flask) -> None:
     from . import kinds  # issue 10: the picker's choices, copies, models, comparisons
 
     app.register_blueprint(kinds.bp)
+    from . import metaplan  # issue 10: the Métaplan board's kind view, projector, transform
+
+    app.register_blueprint(metaplan.bp)

@@ -1,0 +1,102 @@
+"""The board over HTTP: its pages, intents with the socket's checks, "Transformer en page",
+and the rendition searched and diffed like a page (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+import collab
+import search
+from wiki import revisions
+from wiki.db import db
+from wiki.models import Page
+
+
+def _intent(client, page, op, **data):
+    return client.post(f"/metaplan/{page.id}/intention", json={"op": op, **data})
+
+
+def test_board_and_projector_pages(personas, client_for, board_page):
+    client = client_for(personas.participant)
+    url = f"/s/{personas.space.slug}/p/{board_page.slug}"
+    html = client.get(url).get_data(as_text=True)
+    assert "data-metaplan" in html and "Envoyer" in html and "Transformer en page" not in html
+    projector = client.get(f"/metaplan/{board_page.id}/projecteur").get_data(as_text=True)
+    assert "metaplan--projector" in projector and "Envoyer" not in projector
+    manager = client_for(personas.facilitator).get(url).get_data(as_text=True)
+    assert "Transformer en page" in manager
+
+
+def test_reader_cannot_post_or_move_over_http(personas, client_for, board_page, join):
+    watcher = join(personas.reader)
+    reader, anim = client_for(personas.reader), client_for(personas.facilitator)
+    assert _intent(reader, board_page, "add_card", text="Intrus").status_code == 403
+    assert _intent(anim, board_page, "set_phase", phase="grouping").status_code == 200
+    key = _intent(anim, board_page, "add_card", text="Une carte").get_json()["card"]
+    group = _intent(anim, board_page, "add_cluster", name="G").get_json()["cluster"]
+    moved = _intent(reader, board_page, "move_card", card=key, cluster=group)
+    assert moved.status_code == 403
+    assert watcher.cards()[key]["cluster"] == ""  # the HTTP intents reached the live room
+    assert (
+        client_for(personas.outsider).post(f"/metaplan/{board_page.id}/intention").status_code
+        == 404
+    )
+    assert _intent(reader, board_page, "nimporte").status_code == 400
+
+
+def test_participant_card_is_hidden_until_the_reveal_over_http(
+    personas, client_for, board_page, join
+):
+    watcher = join(personas.facilitator)
+    sami = client_for(personas.participant)
+    assert _intent(sami, board_page, "add_card", text="Secret de Sami").status_code == 200
+    assert watcher.cards() == {} and "Secret de Sami" not in watcher.everything()
+    _intent(client_for(personas.facilitator), board_page, "set_phase", phase="reveal")
+    assert [c["text"] for c in watcher.cards().values()] == ["Secret de Sami"]
+
+
+def _board(client, page):
+    _intent(client, page, "set_phase", phase="grouping")
+    first = _intent(client, page, "add_card", text="Mutualiser un local").get_json()["card"]
+    second = _intent(client, page, "add_card", text="Partager un emploi").get_json()["card"]
+    group = _intent(client, page, "add_cluster", name="Moyens communs").get_json()["cluster"]
+    _intent(client, page, "move_card", card=first, cluster=group)
+    _intent(client, page, "set_phase", phase="voting")
+    _intent(client, page, "vote", card=first)
+    _intent(client, page, "vote", card=first)
+    return first, second
+
+
+def test_transform_into_a_page(app, personas, client_for, board_page):
+    anim = client_for(personas.facilitator)
+    _board(anim, board_page)
+    response = anim.post(f"/metaplan/{board_page.id}/transformer")
+    assert response.status_code == 303
+    page = db.session.scalars(
+        select(Page).where(Page.kind == "page", Page.title.like("Tableau%"))
+    ).one()
+    assert page.markdown == (
+        "## Moyens communs\n\n- Mutualiser un local — Camille Animatrice (2 gommettes)\n\n"
+        "## Cartes sans groupe\n\n- Partager un emploi — Camille Animatrice\n"
+    )
+    assert page.parent_id == board_page.parent_id
+    board_html = anim.get(f"/s/{personas.space.slug}/p/{board_page.slug}").get_data(as_text=True)
+    assert f"/p/{page.slug}" in board_html  # linked from the board
+    participant = client_for(personas.reader)
+    assert participant.post(f"/metaplan/{board_page.id}/transformer").status_code == 403
+
+
+def test_rendition_is_searched_and_diffed(app, personas, client_for, board_page):
+    anim = client_for(personas.facilitator)
+    _intent(anim, board_page, "set_phase", phase="reveal")
+    _intent(anim, board_page, "add_card", text="Une zorglubienne idée")
+    state = collab.get(app)
+    room = state.hub.registry.get(board_page.id)
+    state.housekeeper.snapshot(room)  # what the housekeeper does once the room is idle
+    assert search.flush(30)
+    found = [i.hit.title for i in search.run_search(personas.reader, "zorglubienne").items]
+    assert found == ["Tableau"]
+    first = revisions.history(board_page)
+    numbers = sorted(r.number for r in db.session.scalars(first))
+    diff = revisions.compare(board_page, numbers[0], numbers[-1])
+    assert diff.words_added >= 3
