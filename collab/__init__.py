@@ -140,8 +140,8 @@ def init_app(app: Flask) -> Collab:
         )
     collab = Collab(socketio, hub, Housekeeper(app, hub))
     socketio.on_namespace(CollabNamespace(NAMESPACE, hub, collab.start))
+    board.init_app(app, hub, collab.housekeeper)  # Métaplan intents from HTTP and the demo
     results.init_app(app, socketio)  # /results: questionnaires' live wall
-    board.init_app(app, hub, collab.start)  # Métaplan intents from HTTP and the demo
 
     def apply_text(page: Any, markdown: str, user: Any) -> bool:  # wiki.live.TextApplier
         changed = hub.apply_text(page, markdown, user)
@@ -158,16 +158,24 @@ def init_app(app: Flask) -> Collab:
 
 
 def _close_on_revocation(app: Flask, collab: Collab) -> None:
-    """A revoked API token closes, at once, the connections of this process opened with it."""
+    """A revoked API token, an ended sign-in session: the connections of this process opened
+    with it are closed at once."""
 
-    def on_revoked(_sender: Any, token_id: int, **_extra: Any) -> None:
+    def close(**which: Any) -> None:
         if has_app_context() and current_app._get_current_object() is not app:
-            return  # another app's token (tests build many apps in one process)
-        for sid in collab.hub.sids_of_token(token_id):
+            return  # another app's (tests build many apps in one process)
+        for sid in collab.hub.sids_of(**which):
             collab.socketio.server.disconnect(sid, namespace=NAMESPACE)
 
-    collab.handlers.append(on_revoked)
+    def on_revoked(_sender: Any, token_id: int, **_extra: Any) -> None:
+        close(token_id=token_id)
+
+    def on_sessions_ended(_sender: Any, session_ids: list[int], **_extra: Any) -> None:
+        close(session_ids=frozenset(session_ids))
+
+    collab.handlers += [on_revoked, on_sessions_ended]
     events.token_revoked.connect(on_revoked)
+    events.sessions_ended.connect(on_sessions_ended)
 
 
 def get(app: Flask) -> Collab:

@@ -94,14 +94,22 @@ class Access:
     denial: CercleError | None = None
 
 
+@dataclass(frozen=True)
+class Credential:
+    """What a connection authenticated with: an API token or a sign-in session (ids)."""
+
+    token_id: int | None = None
+    session_id: int | None = None
+
+
 @dataclass
 class Client:
     sid: str
     user_id: int
     name: str
     pages: dict[int, Access] = field(default_factory=dict)
-    #: the API token it authenticated with (None: a browser session)
-    token_id: int | None = None
+    #: the API token or sign-in session it authenticated with (closed when that ends)
+    credential: Credential = field(default_factory=Credential)
 
 
 def room_name(page_id: int) -> str:
@@ -131,12 +139,17 @@ class CollabHub:
 
     # --- connections -------------------------------------------------------------------------
 
-    def connect(self, sid: str, user: User, token_id: int | None = None) -> None:
-        self.clients[sid] = Client(sid, user.id, user.name, token_id=token_id)
+    def connect(self, sid: str, user: User, credential: Credential | None = None) -> None:
+        self.clients[sid] = Client(sid, user.id, user.name, credential=credential or Credential())
 
-    def sids_of_token(self, token_id: int) -> list[str]:
-        """The connections opened with this API token (to close when it is revoked)."""
-        return [c.sid for c in list(self.clients.values()) if c.token_id == token_id]
+    def sids_of(self, *, token_id: int | None = None, session_ids: Any = ()) -> list[str]:
+        """The connections opened with this API token or these sessions (to close them)."""
+        return [
+            c.sid
+            for c in list(self.clients.values())
+            if (token_id is not None and c.credential.token_id == token_id)
+            or (c.credential.session_id is not None and c.credential.session_id in session_ids)
+        ]
 
     def disconnect(self, sid: str) -> list[int]:
         client = self.clients.pop(sid, None)

@@ -28,9 +28,10 @@ from wiki import pages, tokens
 from wiki.db import db
 from wiki.errors import CercleError, NotFound, ValidationError
 from wiki.models import Page, User
+from wiki.session_login import current_session_id
 
 from . import board
-from .hub import Access, CollabHub, check_write, room_name
+from .hub import Access, CollabHub, Credential, check_write, room_name
 
 log = logging.getLogger(__name__)
 
@@ -85,16 +86,18 @@ def _page_id(value: Any) -> int:
     return value
 
 
-def _user(auth: Any) -> tuple[User | None, int | None]:
-    """Who connects, and with which API token (None for a browser session): revoking the
-    token closes the connection (``CollabHub.sids_of_token``)."""
+def _user(auth: Any) -> tuple[User | None, Credential]:
+    """Who connects, with which API token or sign-in session: revoking the token or ending
+    the session closes the connection (``CollabHub.sids_of``)."""
     token = auth.get("token") if isinstance(auth, dict) else None
     if isinstance(token, str) and token:
         api_token = tokens.find(token)
-        return (api_token.user, api_token.id) if api_token is not None else (None, None)
+        if api_token is None:
+            return None, Credential()
+        return api_token.user, Credential(token_id=api_token.id)
     if current_user and current_user.is_authenticated:
-        return current_user._get_current_object(), None
-    return None, None
+        return current_user._get_current_object(), Credential(session_id=current_session_id())
+    return None, Credential()
 
 
 def _no_delay(environ: dict[str, Any]) -> None:
@@ -131,14 +134,14 @@ class CollabNamespace(Namespace):
         return super().trigger_event(event, *args)
 
     def on_connect(self, auth: Any = None) -> None:
-        user, token_id = _user(auth)
+        user, credential = _user(auth)
         if user is None:
             raise ConnectionRefusedError(
                 gettext("Connectez-vous (session ou jeton d'API) pour co-écrire.")
             )
         self._started()
         _no_delay(request.environ)
-        self.hub.connect(request.sid, user, token_id)
+        self.hub.connect(request.sid, user, credential)
 
     def on_disconnect(self, *_args: Any) -> None:
         self.hub.disconnect(request.sid)

@@ -20,3 +20,5 @@ space_saved = _signals.signal("space-saved")
 answers_changed = _signals.signal("answers-changed")
 #: sender=ApiToken (deleted), user_id=int, token_id=int — revoked: close what it opened.
 token_revoked = _signals.signal("token-revoked")
+#: sender=None, session_ids=list[int] — sign-in sessions ended (sign-out, new password…).
+sessions_ended = _signals.signal("sessions-ended")

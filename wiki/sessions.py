@@ -4,7 +4,8 @@ The signed cookie holds ``s:<random key>`` where Flask-Login keeps the user id (
 "remember me" cookie copies it); the row holds the key's SHA-256. So a request costs one
 indexed lookup (``user_sessions.key_hash`` joined to ``users``), and deleting a row ends that
 browser's session even if someone copied its cookie. ``last_seen_at`` is written at most
-every ``TOUCH_EVERY``, so a page view is a read, not a write.
+every ``TOUCH_EVERY``, so a page view is a read, not a write. Ending sessions sends
+``events.sessions_ended``: live connections opened with them are closed (``collab``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import secrets
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
+from . import events
 from .db import db
 from .errors import NotFound
 from .models import User, utcnow
@@ -62,19 +64,26 @@ def resolve(cookie_value: str) -> tuple[User, UserSession] | None:
     return user, row
 
 
-def end(session_id: int) -> None:
-    db.session.execute(delete(UserSession).where(UserSession.id == session_id))
+def _ended(session_ids: list[int]) -> list[int]:
+    """Delete these rows; ``events.sessions_ended`` closes what they had open live."""
+    if session_ids:
+        db.session.execute(delete(UserSession).where(UserSession.id.in_(session_ids)))
     db.session.commit()
+    if session_ids:
+        events.sessions_ended.send(None, session_ids=session_ids)
+    return session_ids
+
+
+def end(session_id: int) -> None:
+    _ended([session_id])
 
 
 def end_all(user: User, *, keep: int | None = None) -> int:
     """End ``user``'s sessions, but ``keep`` (the one asking); returns how many ended."""
-    query = delete(UserSession).where(UserSession.user_id == user.id)
+    query = select(UserSession.id).where(UserSession.user_id == user.id)
     if keep is not None:
         query = query.where(UserSession.id != keep)
-    count = db.session.execute(query).rowcount
-    db.session.commit()
-    return count or 0
+    return len(_ended(list(db.session.scalars(query))))
 
 
 def end_one(user: User, session_id: int) -> None:

@@ -7,7 +7,7 @@ from html import unescape
 
 from sqlalchemy import event, func, select
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, _forget_request_state
 from wiki import sessions
 from wiki.db import db
 from wiki.models import LoginAttempt
@@ -176,3 +176,33 @@ def test_head_on_the_sign_in_page_is_not_an_attempt(personas, anonymous):
     assert db.session.scalar(select(func.count(LoginAttempt.id))) == 0
     sign_in(anonymous)  # no rate limit reached by the probes
     assert anonymous.head("/profil").status_code == 200
+
+
+def test_ending_a_session_closes_its_live_connection(app, personas, anonymous):
+    import collab
+    from wiki import pages
+
+    page = pages.create_page(personas.facilitator, personas.space, "Fiche", "Texte")
+    phone = app.test_client()
+    sign_in(phone)
+    sign_in(anonymous)
+    state = collab.get(app)
+    state._started = True  # no flusher or housekeeper thread (they would outlive the database)
+    live = []
+    for client in (phone, anonymous):
+        _forget_request_state()  # the test's app context is shared: each connection its own
+        live.append(state.socketio.test_client(app, namespace="/collab", flask_test_client=client))
+    try:
+        for socket in live:
+            assert socket.emit("join", {"page_id": page.id}, namespace="/collab", callback=True)[
+                "ok"
+            ]
+        anonymous.post("/profil/sessions/fermer-les-autres")
+        assert not live[0].is_connected("/collab")  # the phone's editor is closed at once
+        assert live[1].is_connected("/collab")
+        anonymous.post("/deconnexion")
+        assert not live[1].is_connected("/collab")
+    finally:
+        for socket in live:
+            if socket.is_connected("/collab"):
+                socket.disconnect(namespace="/collab")

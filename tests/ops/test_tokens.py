@@ -122,7 +122,7 @@ def test_revoking_a_token_closes_its_open_live_connection(app, personas, anonymo
         assert response.status_code == 204
         assert not sockets[0].is_connected(NS)  # closed by the server, at once
         assert sockets[1].is_connected(NS)  # the other token's connection stays
-        assert state.hub.sids_of_token(revoked.id) == []
+        assert state.hub.sids_of(token_id=revoked.id) == []
         again = state.socketio.test_client(app, namespace=NS, auth={"token": secret})
         assert not again.is_connected(NS)  # and it cannot come back
     finally:
