@@ -129,3 +129,17 @@ def test_revoking_a_token_closes_its_open_live_connection(app, personas, anonymo
         for socket in sockets:
             if socket.is_connected(NS):
                 socket.disconnect(namespace=NS)
+
+
+def test_the_command_line_names_a_token(app, personas):
+    result = app.test_cli_runner().invoke(
+        args=["tokens", "create", "part@cercle.test", "--name", "Sauvegarde nocturne"]
+    )
+    assert result.exit_code == 0, result.output
+    secret = result.output.strip().splitlines()[-1]
+    token = tokens.find(secret)
+    assert token.name == "Sauvegarde nocturne" and token.user_id == personas.participant.id
+    too_long = app.test_cli_runner().invoke(
+        args=["tokens", "create", "part@cercle.test", "--name", "x" * 81]
+    )
+    assert too_long.exit_code == 1 and "80 caractères" in too_long.output
