@@ -159,3 +159,20 @@ def test_check_a_data_folder_that_cannot_be_written(app, cli, database_url, tmp_
     result = cli("check")
     assert result.exit_code == 1
     assert "[problème] dossier de données" in result.output
+
+
+def test_check_an_unreachable_database(tmp_path):
+    url = f"postgresql+psycopg://postgres@127.0.0.1:{closed_port()}/none"
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATA_DIR": tmp_path,
+            "DATABASE_URL": url,
+            "SECRET_KEY": "x",
+            "SEARCH_BACKEND": "memory",
+        }
+    )
+    result = app.test_cli_runner().invoke(args=["check"])
+    assert result.exit_code == 1
+    assert "[problème] base de données : injoignable (OperationalError)" in result.output
+    assert "[attention] index de recherche : non vérifié sans base de données" in result.output
