@@ -75,9 +75,15 @@ Deux structures ou plus n'en forment plus qu'une : le degré le plus intégré d
     (
         "Cartographie des coopérations",
         None,
-        """- Coopérations en cours
+        """# Cartographie des coopérations
+
+- Coopérations en cours
   - Mutualisation d'un local (Maison des associations)
   - Groupement d'achat
+- Projets à venir
+  - Tiers-lieu partagé au bourg
+  - Emploi partagé entre trois associations
+  - Festival des associations du territoire
 - Freins
   - Temps disponible
   - Peur de perdre son identité
@@ -86,6 +92,9 @@ Deux structures ou plus n'en forment plus qu'une : le degré le plus intégré d
 """,
     ),
 ]
+
+#: demo pages of a workshop kind (issue 10): the map of the group's cooperations
+KINDS = {"Cartographie des coopérations": "mind_map"}
 
 
 def _ensure_user(email: str, name: str, password: str, *, can_create: bool = False) -> User:
@@ -123,7 +132,7 @@ def seed() -> None:
     for title, parent, markdown in PAGES:
         parent_id = by_title[parent].id if parent else None
         by_title[title] = pages.create_page(
-            facilitator, space, title, markdown, parent_id=parent_id
+            facilitator, space, title, markdown, parent_id=parent_id, kind=KINDS.get(title, "page")
         )
     pages.update_page(
         users["participant·e"],

@@ -25,3 +25,6 @@ def register_blueprints(app: Flask) -> None:
     from . import metaplan  # issue 10: the Métaplan board's kind view, projector, transform
 
     app.register_blueprint(metaplan.bp)
+    from . import mindmap  # issue 10: the mind map kind view and its SVG
+
+    app.register_blueprint(mindmap.bp)

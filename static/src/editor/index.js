@@ -201,6 +201,8 @@ function mountEditor (root) {
   root.hidden = false
   // for the browser tests (and the curious): applyUpdate reads the browser's kept copy
   window.cercleEditor = { view, ytext, doc: connection.doc, connection, applyUpdate, persistence }
+  // another part of the page may use the same document (the mind map): one connection
+  root.dispatchEvent(new CustomEvent('cercle:editor', { bubbles: true, detail: window.cercleEditor }))
 }
 
 function mountViewer (root) {
