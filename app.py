@@ -19,6 +19,7 @@ from typing import Any
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 from gunicorn.workers.gthread import ThreadWorker
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import collab
 import search
@@ -35,6 +36,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     wiki.init_app(app)
     search.init_app(app)
     collab.init_app(app)
+    hops = int(app.config.get("PROXY_HOPS") or 0)
+    if hops:  # outermost, so Socket.IO's middleware sees the client's address and scheme too
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     return app
 
 

@@ -30,6 +30,9 @@ def from_environment(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "DATA_DIR": data_dir,
         "DATABASE_URL": env.get("DATABASE_URL") or f"sqlite:///{data_dir / 'cercle.db'}",
         "REDIS_URL": env.get("REDIS_URL") or None,
+        # proxies in front whose X-Forwarded-* headers are believed (nginx: 1); 0 believes
+        # none, else anyone could pick the address the login rate limit counts
+        "PROXY_HOPS": int(env.get("CERCLE_PROXY_HOPS", "0")),
         "UPLOAD_MAX_BYTES": int(env.get("CERCLE_UPLOAD_MAX_MB", "20")) * MB,
         "SPACE_QUOTA_BYTES": int(env.get("CERCLE_SPACE_QUOTA_MB", "500")) * MB,
         "PASSWORD_RESET_HOURS": float(env.get("CERCLE_PASSWORD_RESET_HOURS", "24")),
