@@ -38,7 +38,8 @@ def test_create_edit_compare(page: Page, live_server: str, screenshot_dir) -> No
     expect(page.locator(".markdown-body")).to_contain_text("et les excédents")
 
     page.get_by_role("link", name="Historique").click()
-    expect(page.locator("tbody tr")).to_have_count(2)
+    # created from the picker (empty), written in the live editor, then edited
+    expect(page.locator("tbody tr")).to_have_count(3)
     page.get_by_role("button", name="Comparer").click()
     expect(page.locator(".diff ins")).to_contain_text("et les excédents")
     expect(page.get_by_text("3 mots ajoutés")).to_be_visible()
