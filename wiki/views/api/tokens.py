@@ -26,7 +26,7 @@ def list_tokens():
     return jsonify([token_json(token) for token in tokens.of_user(api_user())])
 
 
-@api_blueprint.delete("/tokens/<int:token_id>")
-def revoke_token(token_id: int):
-    tokens.revoke(api_user(), token_id)
+@api_blueprint.delete("/tokens/<int:id>")
+def revoke_token(id: int):  # the path's name is the document's: {id}
+    tokens.revoke(api_user(), id)
     return "", 204
