@@ -68,6 +68,10 @@ def test_fiche_statut_asks_the_legal_form_and_shows_its_questions(
     page.goto(f"{live_server}{SPACE}/nouvelle-page")
     page.get_by_label("Forme juridique", exact=True).select_option(label="SCOP")  # picks "Fiche statut"
     expect(page.get_by_role("radio", name="Fiche statut")).to_be_checked()
+    page.screenshot(path=str(screenshot_dir / "kinds-picker.png"), full_page=True)
+    page.set_viewport_size(PHONE)
+    page.screenshot(path=str(screenshot_dir / "kinds-picker-phone.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("button", name="Créer la page").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Modifier « Fiche statut – SCOP »")
     text = in_editor(page)
