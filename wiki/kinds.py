@@ -94,8 +94,9 @@ class PageKind:
     rendition: Callable[[DocState], str] = content_rendition
     #: its pages are compared section by section (``wiki.comparison``)
     comparable: bool = False
-    #: where new pages of the kind go: the title of a section page (created on first use)
-    section_title: Any = None
+    #: where new pages of the kind go: the title of a section page (created on first use,
+    #: found again by the slug of this title, so a fixed text rather than a translated label)
+    section_title: str | None = None
     #: the picker's order (smaller first)
     order: int = 100
     #: the server alone writes the live document (clients send intents it validates): the

@@ -51,7 +51,7 @@ def section_page(user: User, space: Space, kind: PageKind) -> int | None:
     Found by the slug of its first title: a renamed section keeps that slug as an alias."""
     if kind.section_title is None:
         return None
-    title = str(kind.section_title)
+    title = kind.section_title
     try:
         found, _moved = pages.find_by_slug(space, slugify(title))
         return found.id

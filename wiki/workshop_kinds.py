@@ -96,7 +96,8 @@ EXPERIENCE = register(
         description=_l("Raconter une coopération vécue : ce qui a marché, ce qui a coincé."),
         template="experience",
         default_title=_l("Retour d'expérience – "),
-        section_title=_l("Retours d'expérience"),
+        # content, not a label: the same section page whatever language its first writer reads
+        section_title="Retours d'expérience",
         order=60,
     )
 )
