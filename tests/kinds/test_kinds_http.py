@@ -206,3 +206,22 @@ def test_openapi_states_the_kinds_and_the_comparison(client):
     comparison = document["paths"]["/api/v1/spaces/{space}/comparisons/{kind}"]["get"]
     kind = next(p for p in comparison["parameters"] if p["name"] == "kind")
     assert kind["schema"]["enum"] == ["fiche_statut", "fiche_projet"]
+
+
+def test_an_archived_space_takes_no_new_page_copy_or_model(personas, client_for):
+    from wiki.models import utcnow
+
+    pages.create_page(personas.facilitator, personas.space, "Programme")
+    personas.space.archived_at = utcnow()
+    db.session.commit()
+    facilitator = client_for(personas.facilitator)
+    before = count_pages()
+    for path, data in (
+        ("/nouvelle-page", {"kind": "fiche_projet", "title": "X"}),
+        ("/p/programme/dupliquer", {}),
+        ("/p/programme/modele", {"is_model": "1"}),
+    ):
+        assert facilitator.post(SPACE + path, data=data).status_code == 409, path
+    assert count_pages() == before
+    html = facilitator.get(f"{SPACE}/p/programme").get_data(as_text=True)
+    assert "Dupliquer" not in html
