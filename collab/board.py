@@ -12,7 +12,7 @@ may see (a hidden card) goes to their own connections on this page as ``board_pr
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
 from typing import Any
 
 from flask import Flask
@@ -24,16 +24,38 @@ from wiki.errors import NotFound
 from wiki.models import User
 
 from .hub import CollabHub
+from .rooms import Room
+from .snapshot import Housekeeper
 
 
-def init_app(app: Flask, hub: CollabHub, started: Callable[[], None]) -> None:
-    """Intents from HTTP and the demo (``wiki.metaplan.act``) go through the same rooms."""
+def init_app(app: Flask, hub: CollabHub, housekeeper: Housekeeper) -> None:
+    """Intents from HTTP and the demo (``wiki.metaplan.act``) go through the same rooms.
+    When nobody has the board open, the change is also written back and kept as a revision
+    at once, as a save would be (no housekeeper may be running in that process)."""
 
     def actor(intent: metaplan.Intent) -> metaplan.BoardChange:
-        started()  # the flusher and housekeeper run (write-back, revisions) as for a save
-        return apply(hub, intent)
+        change = apply(hub, intent)
+        room = hub.registry.get(intent.page.id)
+        if room is not None and not room.occupied() and (change.sets or change.deletes):
+            _save_now(housekeeper, room)
+        return change
 
     metaplan.register_actor(app, actor)
+
+
+def _save_now(housekeeper: Housekeeper, room: Room) -> None:
+    """Write back, then the revision (so history and search see it). Not
+    ``Housekeeper.snapshot``: it marks the log after the revision, and what the page-saved
+    signal's subscribers left in the session would then lock SQLite against that mark."""
+    housekeeper.write_back(room, time.monotonic())
+    text, authors, _row = room.take_snapshot()
+    try:
+        pages.save_live_revision(room.page_id, text, authors)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        room.snapshot_failed(authors)
+        raise
 
 
 def handle(hub: CollabHub, sid: str, data: Any) -> dict[str, Any]:

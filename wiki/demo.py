@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from . import accounts, demo_kinds, demo_questionnaires, pages, spaces
+from . import accounts, demo_kinds, demo_questionnaires, metaplan_demo, pages, spaces
 from .models import User
 
 DEMO_ACCOUNTS = {
@@ -144,6 +144,7 @@ def seed() -> None:
     demo_kinds.seed(facilitator, space, by_title)  # fiches statuts and projet (issue 10)
     _seed_resources(facilitator, users["participant·e"], space)
     demo_questionnaires.seed(facilitator, users["participant·e"], space)
+    metaplan_demo.seed(facilitator, users["participant·e"], space)  # a Métaplan board
 
 
 def _seed_resources(facilitator: User, participant: User, space) -> None:

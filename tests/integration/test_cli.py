@@ -158,8 +158,9 @@ def test_demo_then_demo_if_empty(cli):
         assert email == DEMO_ACCOUNTS[role][0]
         assert accounts.authenticate(email, password).email == email
     counts = (count(Space), count(Page), count(User), count(Membership))
-    # 7 pages + 1 fiche projet + 2 answered questionnaires; 3 accounts + 5 voices who answered
-    assert counts == (1, 10, 8, 8)
+    # 7 pages + 1 fiche projet + 2 answered questionnaires + 1 Métaplan board; 3 accounts +
+    # 5 voices who answered
+    assert counts == (1, 11, 8, 8)
 
     second = cli("demo", "--if-empty")
     assert second.exit_code == 0, second.output
