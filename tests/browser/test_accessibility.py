@@ -26,6 +26,8 @@ ANONYMOUS, FACILITATOR, READER, ADMIN = None, "animateur·rice", "lecteur·rice"
 ADMIN_LOGIN = ("admin@demo.cercle.test", "administrons-2026")
 #: what the page waits for before axe looks at it (the live editor builds itself)
 LIVE = ("[data-live-status][data-state=online]", ".live-cm .cm-content")
+BOARD = SPACE + "/p/metaplan-ce-qui-nous-freine-pour-cooperer"
+BOARD_READY = ("[data-board] .card",)
 
 
 class Check(NamedTuple):
@@ -89,6 +91,11 @@ PAGES: list[Check] = [
     Check(FACILITATOR, "/profil", phone=True),
     Check(ANONYMOUS, "/mot-de-passe/{reset}"),
     Check(ANONYMOUS, "/mot-de-passe/{reset}", phone=True),
+    # the Métaplan board (the demo's, at the voting step) and its projector view
+    Check(FACILITATOR, BOARD, BOARD_READY),
+    Check(FACILITATOR, BOARD, BOARD_READY, phone=True),
+    Check(READER, BOARD, BOARD_READY),
+    Check(READER, "/metaplan/{board_id}/projecteur", BOARD_READY),
 ]
 
 PLACEHOLDERS: dict[str, str] = {}
@@ -104,6 +111,8 @@ def _prepare(_app) -> None:
     reader = accounts.find_by_email(demo.logins()[READER][0])
     _person, reset = password_resets.issue(admin, reader.id)
     PLACEHOLDERS.update(invitation=invitation.token, invitation_id=str(invitation.id), reset=reset)
+    board, _moved = pages.find_by_slug(space, BOARD.rsplit("/", 1)[1])
+    PLACEHOLDERS["board_id"] = str(board.id)
     draft = pages.create_page(facilitator, space, "Brouillon à jeter", "Un essai.")
     pages.delete_page(facilitator, draft)
 
