@@ -28,6 +28,7 @@ ADMIN_LOGIN = ("admin@demo.cercle.test", "administrons-2026")
 LIVE = ("[data-live-status][data-state=online]", ".live-cm .cm-content")
 BOARD = SPACE + "/p/metaplan-ce-qui-nous-freine-pour-cooperer"
 BOARD_READY = ("[data-board] .card",)
+MAP_LIVE = "[data-mindmap].is-live[data-renders]"  # the mind map, drawn live
 
 
 class Check(NamedTuple):
@@ -96,6 +97,10 @@ PAGES: list[Check] = [
     Check(FACILITATOR, BOARD, BOARD_READY, phone=True),
     Check(READER, BOARD, BOARD_READY),
     Check(READER, "/metaplan/{board_id}/projecteur", BOARD_READY),
+    # the mind map (the demo's Cartographie is one), once its live map is drawn
+    Check(FACILITATOR, PAGE, (MAP_LIVE, *LIVE)),
+    Check(READER, PAGE, (MAP_LIVE, *LIVE)),
+    Check(FACILITATOR, PAGE, (MAP_LIVE,), phone=True),  # the text is in another tab
 ]
 
 PLACEHOLDERS: dict[str, str] = {}

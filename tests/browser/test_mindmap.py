@@ -50,6 +50,14 @@ def idea(page: Page, words: str):
     return page.locator("[data-mindmap-list]").get_by_role("button", name=words, exact=True)
 
 
+def settled(page: Page) -> None:
+    """No transition runs on the map (d3 keeps a node's running ones in __transition)."""
+    page.wait_for_function(
+        "() => { const svg = document.querySelector('[data-mindmap-svg]');"
+        " return ![svg, ...svg.querySelectorAll('*')].some((n) => n.__transition) }"
+    )
+
+
 def wait_text(page: Page, condition: str) -> None:
     page.wait_for_function(f"() => {{ const t = ({TEXT})(); return {condition} }}")
 
@@ -96,6 +104,9 @@ def test_map_follows_the_outline_and_its_actions_edit_it(
     wait_text(sami, "!t.includes('Temps disponible')")
     expect(node_on_map(sami, "Temps disponible")).to_have_count(0)
     assert camille.evaluate(TEXT) == sami.evaluate(TEXT)
+    idea(camille, "Freins").click()
+    settled(camille)
+    camille.screenshot(path=str(screenshot_dir / "mindmap-desktop.png"), full_page=True)
 
     # folding is one's own view: nodes hide here, not on the other screen
     idea(camille, "Projets à venir").click()
@@ -104,9 +115,6 @@ def test_map_follows_the_outline_and_its_actions_edit_it(
     expect(node_on_map(sami, "Tiers-lieu partagé au bourg")).to_be_visible()
     camille.get_by_role("button", name="Déplier", exact=True).click()
     expect(node_on_map(camille, "Tiers-lieu partagé au bourg")).to_be_visible()
-
-    idea(camille, "Freins").click()
-    camille.screenshot(path=str(screenshot_dir / "mindmap-desktop.png"), full_page=True)
     assert errors == []
 
 
@@ -122,8 +130,8 @@ def test_a_reader_follows_the_map_without_actions(
         expect(reader.locator("[data-mindmap]").get_by_role("button", name=name)).to_have_count(0)
     idea(reader, "Attentes").focus()
     reader.keyboard.press("Delete")  # nothing happens: no action for a reader
-    camille.evaluate(
-        "() => { const t = window.cercleEditor.ytext; t.insert(t.length, '- Écrit par Camille\\n') }"
+    camille.evaluate(  # a change that comes straight through the Yjs document
+        "() => { const t = window.cercleEditor.ytext; t.insert(t.length, '\\n- Écrit par Camille') }"
     )
     expect(node_on_map(reader, "Écrit par Camille")).to_be_visible()
     assert "Attentes" in reader.evaluate(TEXT)
@@ -151,17 +159,17 @@ def test_exports_phone_and_projector(browser: Browser, site: str, screenshot_dir
     page.get_by_role("button", name="Grand texte").click()
     page.get_by_role("button", name="Plein écran").click()
     page.wait_for_function("() => document.fullscreenElement !== null")
-    expect(page.get_by_role("button", name="Plein écran")).to_have_attribute(
-        "aria-pressed", "true"
-    )
+    expect(page.get_by_role("button", name="Plein écran")).to_have_attribute("aria-pressed", "true")
+    settled(page)
     page.screenshot(path=str(screenshot_dir / "mindmap-fullscreen.png"))
-    page.keyboard.press("Escape")
+    page.get_by_role("button", name="Plein écran").click()  # the same button leaves it
     page.wait_for_function("() => document.fullscreenElement === null")
 
     phone = open_map(browser, site, "participant·e", errors, width=390, height=844)
     expect(phone.get_by_role("tab", name="Carte")).to_have_attribute("aria-selected", "true")
     expect(node_on_map(phone, "Freins")).to_be_visible()
-    phone.screenshot(path=str(screenshot_dir / "mindmap-phone.png"))
+    settled(phone)
+    phone.screenshot(path=str(screenshot_dir / "mindmap-phone.png"), full_page=True)
     phone.get_by_role("tab", name="Idées").click()
     idea(phone, "Freins").click()
     expect(phone.get_by_role("button", name="Ajouter une idée")).to_be_visible()

@@ -71,7 +71,11 @@ function toolbar (root, map, labels) {
     fit: () => map.refit(),
     zoom_in: () => map.zoom(1.25),
     zoom_out: () => map.zoom(0.8),
-    large: (button) => { pressed(button, root.classList.toggle('mindmap-large')); return map.refit() },
+    large: (button) => {
+      const on = root.classList.toggle('mindmap-large')
+      pressed(button, on)
+      return map.setLarge(on)
+    },
     fullscreen: () => document.fullscreenElement ? document.exitFullscreen() : stage.requestFullscreen(),
     svg: () => exportSvg(svg, title, name),
     png: () => exportPng(svg, title, name)

@@ -2,6 +2,7 @@
 // built here from the outline, see outline.js), with folds and the chosen idea kept across
 // re-renders, and branch colours matching the server's SVG (wiki/mindmap.py).
 import { Markmap } from 'markmap-view'
+import { zoomTransform } from 'd3'
 
 export const PALETTE = ['#2f6f9f', '#2e7d46', '#8a4baf', '#b44d12', '#0f766e', '#9d174d', '#8a6d00']
 const CENTRE = '#1d2733'
@@ -40,6 +41,10 @@ function toMarkmap (node, folded) {
     payload: { key: node.key, colour: node.colour, fold: folded.has(node.key) ? 1 : 0 }
   }
 }
+
+// On a phone the whole map fitted in the width would be unreadable: not smaller than this,
+// the centre in view, the rest reached by panning.
+const READABLE = 0.7
 
 export class LiveMap {
   constructor (svg, { onSelect } = {}) {
@@ -81,7 +86,7 @@ export class LiveMap {
     this._readFolds()
     this.root = root
     await this.markmap.setData(toMarkmap(root, this.folded))
-    if (!this.fitted && this._drawable()) { this.fitted = true; await this.markmap.fit() }
+    if (!this.fitted && this._drawable()) { this.fitted = true; await this._fit() }
     this._highlight()
   }
 
@@ -108,7 +113,7 @@ export class LiveMap {
   select (key) {
     this.selected = key
     const node = this._highlight()
-    if (node) this.markmap.ensureVisible(node, { left: 40, right: 40, top: 40, bottom: 40 })
+    if (node && this._drawable()) this.markmap.ensureVisible(node, { left: 40, right: 40, top: 40, bottom: 40 })
   }
 
   isFolded (key) {
@@ -126,7 +131,7 @@ export class LiveMap {
     this.folded = new Set()
     if (fold) for (const node of nodesOf(this.root)) if (node !== this.root && node.children.length) this.folded.add(node.key)
     await this.markmap.setData(toMarkmap(this.root, this.folded))
-    if (this._drawable()) await this.markmap.fit()
+    if (this._drawable()) await this._fit()
     this._highlight()
   }
 
@@ -139,7 +144,22 @@ export class LiveMap {
   async refit () {
     if (!this._drawable()) return
     await this.markmap.renderData()
+    await this._fit()
+  }
+
+  async _fit () {
     await this.markmap.fit()
+    const { k } = zoomTransform(this.svg)
+    if (k >= READABLE || this.svg.getBoundingClientRect().width > 640) return
+    await this.markmap.rescale(READABLE / k)
+    const centre = this.markmap.state.data
+    await this.markmap.ensureVisible(centre, { left: 10, right: 10, top: 10, bottom: 10 })
+  }
+
+  // large type for the projector: wider labels too, so they wrap less
+  async setLarge (on) {
+    this.markmap.setOptions({ maxWidth: on ? 380 : 260 })
+    await this.refit()
   }
 
   zoom (by) { return this._drawable() ? this.markmap.rescale(by) : null }
