@@ -39,9 +39,9 @@ ROOT_FILL = "#1d2733"
 INK = "#1d2733"
 FONT = "system-ui, sans-serif"
 FONT_SIZE = 15
-CHAR_WIDTH = 8.2  # an average glyph of the font size above; boxes are sized by it
+CHAR_WIDTH = 8.5  # an average glyph of the font size above; boxes are sized by it
 PAD_X, BOX_H, ROW_GAP, COLUMN_GAP, MARGIN = 10, 30, 10, 48, 16
-MAX_LABEL = 60
+MAX_LABEL = 50
 
 
 @dataclass
@@ -156,46 +156,31 @@ class _Box:
     colour: str
 
 
-def _columns(root: Node) -> list[float]:
-    """The x of each depth: a column as wide as its widest label."""
-    widths: dict[int, float] = {}
-
-    def visit(node: Node) -> None:
-        widths[node.depth] = max(widths.get(node.depth, 0), _width(node.label))
-        for child in node.children:
-            visit(child)
-
-    visit(root)
-    xs, x = [], float(MARGIN)
-    for depth in range(len(widths)):
-        xs.append(x)
-        x += widths[depth] + COLUMN_GAP
-    return xs
-
-
 def layout(root: Node) -> tuple[list[_Box], list[tuple[_Box, _Box]], float, float]:
-    """Boxes and links of a horizontal tidy tree, and the drawing's width and height."""
-    xs = _columns(root)
+    """Boxes and links of a horizontal tidy tree, and the drawing's width and height: a
+    child starts a gap after its own parent's box (as markmap places them), leaves are
+    stacked one row each, a parent is centred on its children."""
     boxes: list[_Box] = []
     links: list[tuple[_Box, _Box]] = []
     next_row = [float(MARGIN)]
 
-    def place(node: Node, colour: str) -> _Box:
+    def place(node: Node, x: float, colour: str) -> _Box:
+        width = _width(node.label)
         kids = []
         for index, child in enumerate(node.children):
             branch = PALETTE[index % len(PALETTE)] if node is root else colour
-            kids.append(place(child, branch))
+            kids.append(place(child, x + width + COLUMN_GAP, branch))
         if kids:
             y = (kids[0].y + kids[-1].y) / 2
         else:
             y = next_row[0]
             next_row[0] += BOX_H + ROW_GAP
-        box = _Box(node, xs[node.depth], y, _width(node.label), colour)
+        box = _Box(node, x, y, width, colour)
         boxes.append(box)
         links.extend((box, kid) for kid in kids)
         return box
 
-    place(root, ROOT_FILL)
+    place(root, float(MARGIN), ROOT_FILL)
     width = max(b.x + b.width for b in boxes) + MARGIN
     height = max(next_row[0] - ROW_GAP + MARGIN, BOX_H + 2 * MARGIN)
     return boxes, links, width, height
