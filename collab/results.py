@@ -7,8 +7,12 @@ results visibility are checked by ``wiki.questionnaire_results``; it then sits i
 ``results:<n>``. After every committed answer the service sends
 ``wiki.events.answers_changed``; the broadcaster emits
 ``results`` (the same dict, without anyone's own result) to the room, at most once per
-``COALESCE_SECONDS`` (0.1 s) per questionnaire: the first answer of a burst goes out at
-once, the ones that follow within the window go together. ``unwatch`` leaves. Nothing is
+``COALESCE_SECONDS`` (30 ms) per questionnaire: the first answer of a burst goes out at
+once, the ones that follow within the window go together (one computation for the room,
+whatever the number of walls; the questions whose answers did not change come from
+``wiki.questionnaire_memo``). A word a facilitator hides or shows again goes to the room at
+once as ``word`` ``{"questionnaire_id", "question_id", "stem", "hidden"}``, so every wall
+(other tabs of facilitators included) takes it off or puts it back. ``unwatch`` leaves. Nothing is
 computed for a questionnaire nobody watches in this process (with ``REDIS_URL``, watchers
 may sit in another process, so every change is emitted through the queue).
 
@@ -39,7 +43,9 @@ from wiki.questionnaire_core import load
 
 NAMESPACE = "/results"
 EVENT = "results"
-COALESCE_SECONDS = 0.1
+WORD_EVENT = "word"
+#: an emit and its computation take ~10 ms: a shorter window would only send more of them
+COALESCE_SECONDS = 0.03
 EXTENSION_KEY = "cercle.results"
 log = logging.getLogger(__name__)
 
@@ -64,12 +70,20 @@ class ResultsBroadcaster:
         self.stopped = threading.Event()
         self._started = False
 
-    def on_answers_changed(self, sender: Any, **_extra: Any) -> None:
+    def on_answers_changed(self, sender: Any, word: dict[str, Any] | None = None, **_: Any) -> None:
         if has_app_context() and current_app._get_current_object() is not self.app:
             return  # another app of this process (tests create many)
         questionnaire_id = getattr(sender, "id", None)
-        if isinstance(questionnaire_id, int):
-            self.mark(questionnaire_id)
+        if not isinstance(questionnaire_id, int):
+            return
+        if word is not None:
+            self.socketio.emit(
+                WORD_EVENT,
+                {"questionnaire_id": questionnaire_id, **word},
+                to=room_name(questionnaire_id),
+                namespace=NAMESPACE,
+            )
+        self.mark(questionnaire_id)
 
     def watch(self, sid: str, questionnaire_id: int, watching: bool = True) -> None:
         with self.lock:

@@ -179,6 +179,13 @@ def _polygon(points: Sequence[tuple[float, float]], **attrs: str) -> str:
     return f'<polygon points="{path}"{extra}/>'
 
 
+#: the radar's text size; the key under it wraps at this many characters a line
+RADAR_FONT, RADAR_KEY_CHARS = 15, 44
+#: a rough width of one character at ``RADAR_FONT`` (system-ui), to size the picture
+RADAR_CHAR_W = RADAR_FONT * 0.56
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1
+
+
 def radar_chart(
     title: str,
     axes: Sequence[str],
@@ -187,12 +194,16 @@ def radar_chart(
     low: float,
     high: float,
 ) -> str:
-    """One axis per section; ``series`` are (name, values) lines, the group's first."""
+    """One axis per section; ``series`` are (name, values) lines, the group's first.
+
+    Each spoke carries its number, and the key under the rings names the sections in full:
+    side labels would take the width from the rings. The viewBox is the box of what is
+    drawn, no fixed margins, so on a phone the radar fills the screen's width."""
     count = max(len(axes), 1)
     angles = [2 * math.pi * index / count for index in range(count)]
-    body = _radar_grid(axes, angles, low, high)
+    body, boxes = _radar_grid(axes, angles, low, high)
     span = (high - low) or 1
-    for index, (name, values) in enumerate(series):
+    for index, (_name, values) in enumerate(series):
         colour = (BAR, MEAN)[index % 2]
         points = [
             _point(RADAR_CX, RADAR_CY, RADAR_R * ((v if v is not None else low) - low) / span, a)
@@ -205,23 +216,81 @@ def radar_chart(
                 points, fill=colour, fill_opacity=fill, stroke=colour, stroke_width="2.5", **dash
             )
         )
-        body.append(_text(12, 470 + index * 20, f"— {name}", fill=colour, font_size=14))
-    return _svg(title, 480 + len(series) * 20, body)
+    x0, _top, x1, y = _union(boxes)
+    keys = [(f"{n}. {axis}", INK) for n, axis in enumerate(axes, start=1)]
+    keys += [(f"— {name}", (BAR, MEAN)[index % 2]) for index, (name, _v) in enumerate(series)]
+    chars = max(12, int((x1 - x0) / RADAR_CHAR_W))
+    for text, colour in keys:
+        y += 8
+        for line in _wrap(text, chars):
+            y += RADAR_FONT * 1.3
+            body.append(_text(x0, y, line, fill=colour, font_size=RADAR_FONT))
+    boxes.append((x0, y, x0, y + 5))
+    return _svg_box(title, _union(boxes), body)
 
 
-def _radar_grid(axes: Sequence[str], angles: list[float], low: float, high: float) -> list[str]:
-    """One ring per step of the scale, one spoke and label per axis."""
+def _union(boxes: Sequence[Box]) -> Box:
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+def _svg_box(title: str, box: Box, body: Sequence[str], pad: float = 6) -> str:
+    """``_svg`` with the viewBox around ``box`` (its origin need not be 0, 0)."""
+    x0, y0 = math.floor(box[0] - pad), math.floor(box[1] - pad)
+    width, height = math.ceil(box[2] + pad) - x0, math.ceil(box[3] + pad) - y0
+    label = escape(title, quote=True)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x0} {y0} {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="{label}" '
+        f'font-family="{FONT}" class="cercle-chart">'
+        f"<title>{escape(title)}</title>" + "".join(body) + "</svg>"
+    )
+
+
+def _wrap(text: str, chars: int) -> list[str]:
+    """Words into lines of ``chars`` characters at most (a longer word is cut)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= chars:
+            lines[-1] += " " + word
+        else:
+            lines.append(_short(word, chars))
+    return lines or [""]
+
+
+def _radar_grid(
+    axes: Sequence[str], angles: list[float], low: float, high: float
+) -> tuple[list[str], list[Box]]:
+    """One ring per step of the scale, one spoke and number per axis; the boxes they take."""
     body: list[str] = []
+    boxes: list[Box] = []
     for level in range(int(low), int(high) + 1):
         ring = RADAR_R * (level - low) / ((high - low) or 1)
         points = [_point(RADAR_CX, RADAR_CY, ring, a) for a in angles]
         body.append(_polygon(points, fill="none", stroke="#cbd2d9", stroke_width="1"))
-    for axis, angle in zip(axes, angles, strict=False):
+        boxes.extend((x, y, x, y) for x, y in points)
+    for number_, (axis, angle) in enumerate(zip(axes, angles, strict=False), start=1):
         x, y = _point(RADAR_CX, RADAR_CY, RADAR_R, angle)
         body.append(
             f'<line x1="{RADAR_CX}" y1="{RADAR_CY}" x2="{x:.1f}" y2="{y:.1f}" stroke="#cbd2d9"/>'
         )
-        lx, ly = _point(RADAR_CX, RADAR_CY, RADAR_R + 18, angle)
-        anchor = "middle" if abs(lx - RADAR_CX) < 10 else ("start" if lx > RADAR_CX else "end")
-        body.append(_text(lx, ly + 5, _short(axis, 28), text_anchor=anchor, fill=INK, font_size=13))
-    return body
+        lx, ly = _point(RADAR_CX, RADAR_CY, RADAR_R + 16, angle)
+        font = RADAR_FONT + 3
+        body.append(
+            _text(
+                lx,
+                ly + font * 0.35,
+                str(number_),
+                axis,
+                text_anchor="middle",
+                fill=INK,
+                font_size=font,
+                font_weight="bold",
+            )
+        )
+        boxes.append((lx - font, ly - font, lx + font, ly + font))
+    return body, boxes

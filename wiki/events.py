@@ -17,6 +17,7 @@ resource_deleted = _signals.signal("resource-deleted")
 #: sender=Space
 space_saved = _signals.signal("space-saved")
 #: sender=Questionnaire — an answer was stored or replaced (committed); the live wall listens.
+#: ``word={"question_id", "stem", "hidden"}`` when a facilitator hid (or showed) a word.
 answers_changed = _signals.signal("answers-changed")
 #: sender=ApiToken (deleted), user_id=int, token_id=int — revoked: close what it opened.
 token_revoked = _signals.signal("token-revoked")

@@ -206,19 +206,42 @@ def response_of(questionnaire: Questionnaire, key: str | None) -> Response | Non
     )
 
 
-def my_answers(
+@dataclass(frozen=True)
+class MyResponse:
+    """What a person sees again when they come back to change their answers."""
+
+    #: question id → value
+    answers: dict[str, Any]
+    #: the name and structure given with the link (named questionnaires only, else None)
+    respondent: dict[str, str] | None
+
+
+def my_response(
     user: User | None, questionnaire_id: int, *, respondent_key: str | None = None
-) -> dict[str, Any] | None:
-    """The person's stored answers (question id → value), or None if they have not answered.
+) -> MyResponse | None:
+    """The person's stored response, or None if they have not answered.
 
     Readable by the person who answered only: the key is derived from who asks, so no
     other permission is needed (someone who answered through the link may not be a member).
+    An anonymous questionnaire stores no name, and none is ever returned for it.
     """
     questionnaire = load(questionnaire_id)
     response = response_of(questionnaire, respondent_key_for(questionnaire, user, respondent_key))
     if response is None:
         return None
-    return {str(answer.question_id): answer.value for answer in response.answers}
+    answers = {str(answer.question_id): answer.value for answer in response.answers}
+    respondent = None
+    if not questionnaire.anonymous and response.user_id is None and response.name:
+        respondent = {"name": response.name, "structure": response.structure or ""}
+    return MyResponse(answers, respondent)
+
+
+def my_answers(
+    user: User | None, questionnaire_id: int, *, respondent_key: str | None = None
+) -> dict[str, Any] | None:
+    """The person's stored answers (question id → value), or None (see ``my_response``)."""
+    mine = my_response(user, questionnaire_id, respondent_key=respondent_key)
+    return None if mine is None else mine.answers
 
 
 def require_answer_shape(body: Any) -> Any:

@@ -15,19 +15,19 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from . import charts, events
+from . import questionnaire_memo as memo
 from .db import db
 from .errors import NotFound, PermissionDenied
 from .models import User
-from .models_questionnaires import Question, Questionnaire, Response
+from .models_questionnaires import Answer, Question, Questionnaire, Response
 from .permissions import Action, allowed, require
 from .questionnaire_answers import has_link, respondent_key_for, response_of
-from .questionnaire_core import get, load, ordered, space_of
+from .questionnaire_core import get, load, ordered, question_dict, space_of
 from .questionnaire_scoring import (
     chosen_options,
     dominant_profile,
@@ -47,14 +47,27 @@ AFTER_ANSWER = _l("Les résultats s'affichent une fois que vous avez répondu.")
 
 
 def load_rows(questionnaire: Questionnaire) -> Rows:
-    """Every response with its answers by question id, in the order of their keyed hashes."""
-    responses = db.session.scalars(
-        select(Response)
-        .where(Response.questionnaire_id == questionnaire.id)
-        .order_by(Response.respondent_key)
-        .options(selectinload(Response.answers))
+    """Every response with its answers by question id, in the order of their keyed hashes.
+
+    Answers are read as plain columns: an ORM object per answer cost more than the whole
+    rest of the results (the live wall reads them again after every answer)."""
+    responses = list(
+        db.session.scalars(
+            select(Response)
+            .where(Response.questionnaire_id == questionnaire.id)
+            .order_by(Response.respondent_key)
+        )
     )
-    return [(r, {a.question_id: a.value for a in r.answers}) for r in responses]
+    answers: dict[int, dict[int, Any]] = {r.id: {} for r in responses}
+    found = db.session.execute(
+        select(Answer.response_id, Answer.question_id, Answer.value)
+        .join(Response, Response.id == Answer.response_id)
+        .where(Response.questionnaire_id == questionnaire.id)
+    )
+    for response_id, question_id, value in found:
+        if response_id in answers:  # one committed after the responses were read: next time
+            answers[response_id][question_id] = value
+    return [(r, answers[r.id]) for r in responses]
 
 
 def names_of(questionnaire: Questionnaire, rows: Rows) -> dict[int, str]:
@@ -170,6 +183,22 @@ def _words(questionnaire: Questionnaire, question: Question, values: list[Any], 
 
 
 def _question(questionnaire, question, rows, names, manager) -> dict[str, Any]:
+    """One question's part of the results, from the memo when nothing it shows changed."""
+    answered = [(r, answers[question.id]) for r, answers in rows if question.id in answers]
+    texts = question.type in ("short_text", "long_text")
+    key = (
+        repr(sorted(question_dict(question).items())),
+        repr([(v, names.get(r.id) if texts else None) for r, v in answered]),
+        tuple(questionnaire.hidden_words or ()) if question.type == "words" else (),
+        manager and question.type == "words",
+        str(get_locale()),
+    )
+    return memo.cached(
+        key, lambda: _compute_question(questionnaire, question, rows, names, manager)
+    )
+
+
+def _compute_question(questionnaire, question, rows, names, manager) -> dict[str, Any]:
     values = [answers[question.id] for _, answers in rows if question.id in answers]
     base = {
         "id": question.id,
@@ -198,12 +227,16 @@ def _profiles(questionnaire: Questionnaire, questions: list[Question], rows: Row
     return {"counts": counts, "items": items, "svg": charts.bar_chart(title, bars)}
 
 
-def _radar(questions: list[Question], rows: Rows, mine: dict[int, Any] | None):
+def _radar(
+    questions: list[Question], rows: Rows, mine: dict[int, Any] | None, *, group_shown: bool = True
+):
     axes = grid_axes(questions)
     low, high = grid_scale(questions)
     group = group_line((grid_line(questions, answers) for _, answers in rows), len(axes))
     me = grid_line(questions, mine) if mine is not None else None
-    series: list[tuple[str, list[float | None]]] = [(gettext("Moyenne du groupe"), group)]
+    series: list[tuple[str, list[float | None]]] = []
+    if group_shown:
+        series.append((gettext("Moyenne du groupe"), group))
     if me is not None:
         series.append((gettext("Vos réponses"), me))
     svg = charts.radar_chart(gettext("Auto-évaluation"), axes, series, low=low, high=high)
@@ -274,6 +307,38 @@ def results(
     return compute(questionnaire, viewer_key=viewer_key, manager=manager)
 
 
+def own_result(
+    user: User | None,
+    questionnaire_id: int,
+    *,
+    respondent_key: str | None = None,
+    link_token: str | None = None,
+) -> dict[str, Any] | None:
+    """The person's own result for the thank-you page, or None if they have not answered:
+    ``result`` (quiz profile, grid line) and, for a grid, ``radar_svg`` — their line, with
+    the group's mean only when the results are visible to them (``results_visibility``).
+    Someone who answered through the link needs no account, the link stands for it."""
+    questionnaire = load(questionnaire_id)
+    key = respondent_key_for(questionnaire, user, respondent_key)
+    if not has_link(questionnaire, link_token):
+        require(user, space_of(questionnaire), Action.READ)
+    try:
+        check_visible(user, questionnaire, key, link_token)
+        group_shown = True
+    except PermissionDenied:  # READ is checked above: this is the results' visibility
+        group_shown = False
+    rows = load_rows(questionnaire)
+    mine = next((a for r, a in rows if key and r.respondent_key == key), None)
+    if mine is None:
+        return None
+    questions = ordered(questionnaire)
+    found: dict[str, Any] = {"result": personal_result(questionnaire, questions, mine)}
+    if questionnaire.kind == "grid":
+        shown_rows = rows if group_shown else []
+        _line, found["radar_svg"] = _radar(questions, shown_rows, mine, group_shown=group_shown)
+    return found
+
+
 def hide_word(user: User, question_id: int, stem: str, hidden: bool = True) -> None:
     """Take a word group off the wall (or put it back); its answers stay stored."""
     question = db.session.get(Question, question_id) if in_id_range(question_id) else None
@@ -286,4 +351,6 @@ def hide_word(user: User, question_id: int, stem: str, hidden: bool = True) -> N
         words.append(stem[:200])
     questionnaire.hidden_words = words
     db.session.commit()
-    events.answers_changed.send(questionnaire)
+    # every wall takes the word off (or puts it back) at once, facilitators' tabs included
+    word = {"question_id": question.id, "stem": stem, "hidden": bool(hidden)}
+    events.answers_changed.send(questionnaire, word=word)

@@ -241,6 +241,12 @@ def test_grid_shows_the_persons_radar(browser: Browser, server: str, screenshot_
     page.get_by_role("button", name="Envoyer mes réponses").click()
     expect(page.get_by_role("heading", name="Votre auto-évaluation")).to_be_visible()
     expect(page.locator(".q-radar svg")).to_be_visible()
+    # on a phone the rings take most of the width (no margins kept for side labels)
+    svg = page.locator(".q-radar svg").bounding_box()
+    rings = page.locator(".q-radar svg polygon").last.bounding_box()
+    outer = page.locator(".q-radar svg polygon").nth(4).bounding_box()  # the 5th ring
+    assert svg and rings and outer and svg["width"] >= 280
+    assert outer["width"] >= 0.7 * svg["width"], (outer, svg)
     page.screenshot(
         path=str(screenshot_dir / "questionnaire-grid-thanks-phone.png"), full_page=True
     )

@@ -122,17 +122,21 @@ def svg_results(data: Any) -> Any:
     return data
 
 
-def my_result(questionnaire, respondent_key: str | None, kept: dict | None) -> dict | None:
+def my_result(
+    questionnaire, respondent_key: str | None, kept: dict | None, token: str | None = None
+) -> dict | None:
     """The person's own quiz profile and grid radar (their line beside the group's).
 
     ``kept`` is the result the submission returned (kept in the session for the thank-you
-    page): it is all a person answering by link sees, who may not read the space's results.
+    page), for when the stored response cannot be read back; ``token``: the link a visitor
+    without an account came with (it stands for the account).
     """
     try:
-        results = questionnaire_results.results(
-            current_user, questionnaire.id, respondent_key=respondent_key
+        own = questionnaire_results.own_result(
+            current_user, questionnaire.id, respondent_key=respondent_key, link_token=token
         )
     except CercleError:
-        results = {}
-    result = (results.get("me") or {}).get("result") or kept or {}
-    return svg_results({"profile": result.get("profile"), "radar_svg": results.get("radar_svg")})
+        own = None
+    own = own or {}
+    result = own.get("result") or kept or {}
+    return svg_results({"profile": result.get("profile"), "radar_svg": own.get("radar_svg")})

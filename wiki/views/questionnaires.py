@@ -69,7 +69,7 @@ def _load(qid: int | None, token: str | None):
 
 def _answer_page(questionnaire, token=None, *, values=None, errors=None, who=None, status=200):
     key = _visitor_key()
-    mine = questionnaire_answers.my_answers(current_user, questionnaire.id, respondent_key=key)
+    mine = questionnaire_answers.my_response(current_user, questionnaire.id, respondent_key=key)
     info = info_for(questionnaire, answered=mine is not None, respondent_key=key, token=token)
     errors = errors or {}
     body = render_template(
@@ -78,9 +78,10 @@ def _answer_page(questionnaire, token=None, *, values=None, errors=None, who=Non
         page=questionnaire.page,
         q=service.to_dict(questionnaire),
         info=info,
-        values=values if values is not None else (mine or {}),
+        values=values if values is not None else (mine.answers if mine else {}),
         errors=errors,
-        respondent=who or {},
+        # a link visitor changing their answers finds their name and structure again
+        respondent=who or (mine.respondent if mine else None) or {},
         preview=False,
     )
     return _keep_key(make_response(body, status))
@@ -148,7 +149,8 @@ def _refused(questionnaire, token, error: CercleError, who):
 def thanks(qid: int | None = None, token: str | None = None):
     questionnaire = _load(qid, token)
     key = _visitor_key()
-    me = my_result(questionnaire, key, session.get(f"questionnaire-{questionnaire.id}"))
+    kept = session.get(f"questionnaire-{questionnaire.id}")
+    me = my_result(questionnaire, key, kept, token)
     return render_template(
         "questionnaires/thanks.html",
         q=service.to_dict(questionnaire),

@@ -73,11 +73,16 @@ function words (root, card, question) {
   const list = card.querySelector('[data-r-words]')
   if (!list) return
   const url = list.dataset.hideUrl
-  // the room's broadcast does not list the words taken off the wall: those stay as they are
-  const kept = question.hidden === undefined ? [...list.querySelectorAll('.r-word-hidden')] : []
+  // the room's broadcast does not list the words taken off the wall: those stay as they are,
+  // unless the broadcast shows one again
+  const shown = new Set((question.words || []).map((w) => w.stem))
+  const kept = question.hidden === undefined
+    ? [...list.querySelectorAll('.r-word-hidden')].filter((li) => !shown.has(li.dataset.stem))
+    : []
   const all = (question.words || []).concat((question.hidden || []).map((w) => ({ ...w, hidden: true })))
   list.replaceChildren(...all.map((w) => {
     const li = el('li', 'r-word' + (w.hidden ? ' r-word-hidden' : ''))
+    li.dataset.stem = w.stem
     li.append(el('span', 'r-word-text', w.word), ' ', el('span', 'r-word-count', String(w.count)))
     if (url) li.append(' ', hideForm(root, url, w))
     return li
@@ -122,6 +127,28 @@ function render (root, results, seen) {
   root.dispatchEvent(new CustomEvent('cercle:results', { detail: results }))
 }
 
+// a word hidden (or shown again): a facilitator's list marks it, the others' lose it (the
+// next results broadcast brings a word shown again back)
+function markWord (root, li, hidden) {
+  const form = li.querySelector('form[data-r-hide]')
+  if (!form) {
+    if (hidden) li.remove()
+    return
+  }
+  li.classList.toggle('r-word-hidden', hidden)
+  form.querySelector('[name=hidden]').value = hidden ? '0' : '1'
+  const word = li.querySelector('.r-word-text').textContent
+  form.querySelector('button').textContent = (hidden ? root.dataset.labelShow : root.dataset.labelHide).replace('{w}', word)
+}
+
+function wordChanged (root, change) {
+  const card = root.querySelector(`[data-r-question="${change.question_id}"]`)
+  const list = card && card.querySelector('[data-r-words]')
+  if (!list) return
+  const li = [...list.querySelectorAll('.r-word')].find((item) => item.dataset.stem === change.stem)
+  if (li) markWord(root, li, Boolean(change.hidden))
+}
+
 function hideWords (root) {
   root.addEventListener('submit', async (event) => {
     const form = event.target.closest('form[data-r-hide]')
@@ -131,12 +158,7 @@ function hideWords (root) {
       method: 'POST', body: new FormData(form), credentials: 'same-origin', headers: { Accept: 'application/json' }
     }).catch(() => null)
     if (response && response.ok) {
-      const li = form.closest('.r-word')
-      const hidden = form.querySelector('[name=hidden]').value === '1'
-      li.classList.toggle('r-word-hidden', hidden)
-      form.querySelector('[name=hidden]').value = hidden ? '0' : '1'
-      const word = li.querySelector('.r-word-text').textContent
-      form.querySelector('button').textContent = (hidden ? root.dataset.labelShow : root.dataset.labelHide).replace('{w}', word)
+      markWord(root, form.closest('.r-word'), form.querySelector('[name=hidden]').value === '1')
     }
   })
 }
@@ -159,6 +181,9 @@ function connect (root) {
   })
   socket.on('results', (results) => {
     if (results && results.questionnaire_id === id) render(root, results, seen)
+  })
+  socket.on('word', (change) => {
+    if (change && change.questionnaire_id === id) wordChanged(root, change)
   })
   socket.on('disconnect', () => say(root.dataset.labelOffline))
   socket.on('connect_error', () => say(root.dataset.labelOffline))
