@@ -188,3 +188,15 @@ def test_board_page_for_another_kind_is_refused(personas, join):
     ack = client.board("add_card", text="x")
     assert ack["ok"] is False and ack["error"]["code"] == "not_found"
     assert db.session.get(Page, page.id).markdown == "Bonjour"
+
+
+def test_archived_space_refuses_every_intent(personas, join):
+    import datetime as dt
+
+    anim = join(personas.facilitator)
+    personas.space.archived_at = dt.datetime(2026, 12, 1)
+    db.session.commit()
+    for op, data in (("add_card", {"text": "Trop tard"}), ("set_phase", {"phase": "reveal"})):
+        ack = anim.board(op, **data)
+        assert ack["ok"] is False and ack["error"]["code"] == "archived", ack
+    assert anim.board("mine")["ok"]  # reading one's own cards is still allowed
