@@ -102,6 +102,10 @@ def test_board_from_writing_to_a_page(browser: Browser, site: str, screenshot_di
     menu.focus()
     menu.select_option(label="Confiance")  # what the keyboard's arrow keys choose
     expect(group).to_contain_text("Idée cachée de Sami")
+    expect(noa.locator("[data-board] .metaplan-cluster", has=menu)).to_have_attribute(
+        "aria-label", "Confiance"
+    )
+    expect(menu).to_be_focused()  # the keyboard stays on the card it moved
     card = anim.locator("[data-board] li.card", has_text="Carte secrète de Camille")
     card.locator(".card-text").drag_to(group)
     expect(noa.get_by_role("region", name="Confiance", exact=True)).to_contain_text(

@@ -127,6 +127,11 @@ function start (root) {
       votesLeft.textContent = `Il vous reste ${left} gommette${left > 1 ? 's' : ''}.`
     }
     const boardNode = q('[data-board]')
+    // the board is drawn again on every change: keep the keyboard where it was (the same
+    // control of the same card, wherever the card now is)
+    const active = document.activeElement
+    const focusCard = active && boardNode.contains(active) ? active.closest('[data-card]') : null
+    const focusLabel = focusCard ? active.getAttribute('aria-label') : null
     for (const s of sortables) s.destroy()
     sortables = []
     const sections = []
@@ -135,6 +140,10 @@ function start (root) {
       sections.push(group('', clusters.size ? 'Cartes sans groupe' : 'Cartes', phase))
     }
     boardNode.replaceChildren(...sections)
+    if (focusLabel) {
+      const again = [...boardNode.querySelectorAll('[aria-label]')].find((n) => n.getAttribute('aria-label') === focusLabel)
+      if (again) again.focus()
+    }
     if (writable && phase === 'grouping') {
       for (const list of boardNode.querySelectorAll('[data-cluster]')) {
         sortables.push(Sortable.create(list, {
