@@ -66,7 +66,8 @@ def test_fiche_statut_asks_the_legal_form_and_shows_its_questions(
     errors: list[str] = []
     page = person(browser, live_server, "participant·e", errors)
     page.goto(f"{live_server}{SPACE}/nouvelle-page")
-    page.get_by_label("Forme juridique", exact=True).select_option(label="SCOP")  # picks "Fiche statut"
+    # choosing the legal form picks "Fiche statut" too
+    page.get_by_label("Forme juridique", exact=True).select_option(label="SCOP")
     expect(page.get_by_role("radio", name="Fiche statut")).to_be_checked()
     page.screenshot(path=str(screenshot_dir / "kinds-picker.png"), full_page=True)
     page.set_viewport_size(PHONE)
