@@ -149,7 +149,18 @@ def test_results_reach_the_wall_and_the_projector(
     expect(counts.locator("[data-r-other-count]")).to_have_text("1")
     sami.screenshot(path=str(screenshot_dir / "questionnaire-wall-phone.png"), full_page=True)
 
-    # the facilitator takes a word off the wall
+    # the facilitator takes a word off the wall: every other wall follows at once, the
+    # participant's loses it, the facilitator's other tab marks it; and back again
+    other_tab = camille.context.new_page()
+    other_tab.goto(f"{server}/questionnaires/{qid}/resultats")
+    expect(other_tab.locator("[data-r-status]")).to_have_text("en direct")
+    sami_words = sami.locator(f'[data-r-question="{found["words"]}"] [data-r-words]')
+    expect(sami_words).to_contain_text("élan")
     camille.get_by_role("button", name="Masquer « élan »").click()
     expect(camille.get_by_role("button", name="Remettre « élan »")).to_be_visible()
+    expect(other_tab.get_by_role("button", name="Remettre « élan »")).to_be_visible()
+    expect(sami_words).not_to_contain_text("élan")
+    camille.get_by_role("button", name="Remettre « élan »").click()
+    expect(other_tab.get_by_role("button", name="Masquer « élan »")).to_have_count(1)
+    expect(sami_words).to_contain_text("élan")
     assert errors == []

@@ -50,7 +50,7 @@ def json_endpoint(view):
             db.session.rollback()
             body = {"code": error.code, "message": error.message, "field": error.field}
             return jsonify(error=body), error.status
-        except IntegrityError:  # lost a race for the page's next version: the script retries
+        except IntegrityError:  # a unique value raced (saves of one questionnaire take turns)
             db.session.rollback()
             message = _("Quelqu'un a modifié la même chose au même moment. Réessayez.")
             return jsonify(error={"code": "conflict", "message": message, "field": None}), 409

@@ -56,9 +56,10 @@ export function collect (card) {
   return data
 }
 
-// One request at a time: every change rewrites the questionnaire's page (a new version), so
-// two requests of the same builder racing each other would refuse one of them. A request that
-// lost such a race against another facilitator (409 "conflict") is sent again, twice at most.
+// One request at a time, in the order they were made (each change rewrites the questionnaire's
+// page). The server makes saves of one questionnaire take turns, so none loses a race for the
+// page's next version; a 409 "conflict" (a write raced elsewhere) is still sent again, twice
+// at most.
 let queue = Promise.resolve()
 const RETRIES = 2
 

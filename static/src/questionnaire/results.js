@@ -154,12 +154,13 @@ function hideWords (root) {
     const form = event.target.closest('form[data-r-hide]')
     if (!form) return
     event.preventDefault()
+    // read before sending: the room's "word" event may mark the word before the answer comes
+    const hidden = form.querySelector('[name=hidden]').value === '1'
+    const li = form.closest('.r-word')
     const response = await fetch(form.action, {
       method: 'POST', body: new FormData(form), credentials: 'same-origin', headers: { Accept: 'application/json' }
     }).catch(() => null)
-    if (response && response.ok) {
-      markWord(root, form.closest('.r-word'), form.querySelector('[name=hidden]').value === '1')
-    }
+    if (response && response.ok) markWord(root, li, hidden)
   })
 }
 
