@@ -224,7 +224,8 @@ def wikilink_titles(markdown: str) -> list[str]:
 
 
 def trusted_svg(svg: str) -> Markup:
-    """An SVG drawn by ``wiki.charts`` (every text escaped there), safe to put in a page."""
+    """An SVG drawn by ``wiki.charts`` or ``wiki.mindmap`` (every text escaped there), safe to
+    put in a page."""
     return Markup(svg)
 
 
