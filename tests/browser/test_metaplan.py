@@ -77,6 +77,9 @@ def test_board_from_writing_to_a_page(browser: Browser, site: str, screenshot_di
     }
     for page in (anim, sami, noa):
         write(page, texts[id(page)])
+    write(noa, "Une carte de trop")
+    noa.get_by_role("button", name="Supprimer la carte : Une carte de trop").click()
+    expect(noa.locator("[data-mine]")).not_to_contain_text("Une carte de trop")
     for page in (anim, sami, noa):
         expect(page.locator("[data-count]")).to_have_text("3 cartes écrites")
     sami.screenshot(path=screenshot_dir / "metaplan-phone-writing.png", full_page=True)
@@ -85,6 +88,8 @@ def test_board_from_writing_to_a_page(browser: Browser, site: str, screenshot_di
         for other, text in texts.items():
             if other != id(page):
                 assert text not in received
+        if page is not noa:
+            assert "Une carte de trop" not in received
         assert page.locator("[data-board] .card").count() == 0
 
     anim.get_by_label("Étape").select_option(label="Dévoilement")

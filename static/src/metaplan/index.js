@@ -79,6 +79,17 @@ function start (root) {
     return node
   }
 
+  // one of my hidden cards: I may still change or remove it before the reveal
+  function ownCard (card) {
+    const node = cardNode(card.key, card, 'writing')
+    node.append(el('span', { class: 'card-actions' },
+      el('button', { type: 'button', class: 'button', text: 'Modifier', 'aria-label': `Modifier la carte : ${card.text}`,
+        onclick: () => { const text = window.prompt('Texte de la carte', card.text); if (text) send('edit_card', { card: card.key, text }) } }),
+      el('button', { type: 'button', class: 'button', text: 'Supprimer', 'aria-label': `Supprimer la carte : ${card.text}`,
+        onclick: () => send('delete_card', { card: card.key }) })))
+    return node
+  }
+
   function moveMenu (key, card) {
     const select = el('select', { 'aria-label': `Déplacer vers… : ${card.text}` })
     select.append(el('option', { value: '', text: 'Sans groupe' }))
@@ -121,7 +132,7 @@ function start (root) {
       const mineSection = q('[data-mine-section]')
       const hidden = [...mine.values()].filter((c) => !cards.has(c.key))
       mineSection.hidden = phase !== 'writing' || hidden.length === 0
-      q('[data-mine]').replaceChildren(...hidden.map((c) => cardNode(c.key, c, 'writing')))
+      q('[data-mine]').replaceChildren(...hidden.map((c) => ownCard(c)))
       const votesLeft = q('[data-votes-left]')
       votesLeft.hidden = phase !== 'voting' || left === null
       votesLeft.textContent = `Il vous reste ${left} gommette${left > 1 ? 's' : ''}.`
