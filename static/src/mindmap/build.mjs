@@ -2,6 +2,7 @@
 // the editor's bundle on the same page): what `npm run build` runs after the editor's.
 import * as esbuild from 'esbuild'
 import { readFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
 
 // One patch, checked: markmap-view appends a <style> element to the map (even empty, our CSP
 // refuses it and says so in the console); its CSS is in static/css/mindmap.css instead, and
@@ -18,6 +19,14 @@ const noStyleElement = {
   }
 }
 
+// "d3" is the few functions markmap-view uses (d3-slim.js), not the whole library
+const slimD3 = {
+  name: 'slim-d3',
+  setup (build) {
+    build.onResolve({ filter: /^d3$/ }, () => ({ path: fileURLToPath(new URL('./d3-slim.js', import.meta.url)) }))
+  }
+}
+
 const result = await esbuild.build({
   entryPoints: { mindmap: 'static/src/mindmap/index.js' },
   bundle: true,
@@ -26,7 +35,7 @@ const result = await esbuild.build({
   target: 'es2020',
   outdir: 'static/dist',
   metafile: true,
-  plugins: [noStyleElement],
+  plugins: [noStyleElement, slimD3],
   logLevel: 'info'
 })
 if (process.argv.includes('--analyze')) console.log(await esbuild.analyzeMetafile(result.metafile))
