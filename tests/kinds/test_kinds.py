@@ -36,11 +36,9 @@ def test_every_kind_the_picker_creates_is_registered_with_words():
     assert created == GENERIC
     for kind in kinds.all_kinds():
         assert str(kind.label) and str(kind.description)
-    assert kinds.get("metaplan").shared_types == {
-        "content": "text",
-        "cards": "map",
-        "clusters": "map",
-    }
+    # the board's roots beside its text (its module may add more)
+    roots = kinds.get("metaplan").shared_types
+    assert {"content": "text", "cards": "map", "clusters": "map"}.items() <= roots.items()
     assert kinds.of_page("article") is kinds.PAGE  # pages stored before the rename
     with pytest.raises(ValidationError):
         kinds.get("poster")
