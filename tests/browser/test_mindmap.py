@@ -131,7 +131,8 @@ def test_a_reader_follows_the_map_without_actions(
     idea(reader, "Attentes").focus()
     reader.keyboard.press("Delete")  # nothing happens: no action for a reader
     camille.evaluate(  # a change that comes straight through the Yjs document
-        "() => { const t = window.cercleEditor.ytext; t.insert(t.length, '\\n- Écrit par Camille') }"
+        "() => { const t = window.cercleEditor.ytext;"
+        " t.insert(t.length, '\\n- Écrit par Camille') }"
     )
     expect(node_on_map(reader, "Écrit par Camille")).to_be_visible()
     assert "Attentes" in reader.evaluate(TEXT)
