@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app app
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install browser-deps lint translations
+.PHONY: run test install browser-deps nginx-deps lint translations
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -29,6 +29,18 @@ browser-deps:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Installez Chromium : sudo apt-get install -y chromium"; exit 1; fi; }
 
+# Debian's nginx for tests/scale (each test starts its own on a loopback port with
+# deploy/nginx/cercle.conf). policy-rc.d keeps the package from starting the system service.
+nginx-deps:
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    printf '#!/bin/sh\nexit 101\n' > /tmp/cercle-policy-rc.d; chmod +x /tmp/cercle-policy-rc.d; \
+	    [ -e /usr/sbin/policy-rc.d ] || { cp /tmp/cercle-policy-rc.d /usr/sbin/policy-rc.d; touch /tmp/cercle-policy-rc.d.ours; }; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; \
+	    status=$$?; [ -e /tmp/cercle-policy-rc.d.ours ] && rm -f /usr/sbin/policy-rc.d /tmp/cercle-policy-rc.d.ours; \
+	    rm -f /tmp/cercle-policy-rc.d; exit $$status; \
+	  else echo "Installez nginx : sudo apt-get install -y nginx-light (tests/scale sinon ignorés)"; fi; }
+
 # The Node packages of the live editor (also used by the interop tests); skipped without npm.
 node_modules/.package-lock.json: package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund; \
@@ -39,7 +51,7 @@ js: node_modules/.package-lock.json
 	npm run build
 
 # Installs what the suite needs and runs all of it (SQLite and PostgreSQL, browser included).
-test: install browser-deps node_modules/.package-lock.json
+test: install browser-deps nginx-deps node_modules/.package-lock.json
 	$(PY) -m pytest -q -p no:cacheprovider
 
 lint: install

@@ -82,6 +82,24 @@ class Collab:
         self.hub.wake()
 
 
+def _whole_packets(server: Any) -> None:
+    """A binary event is two Engine.IO frames (header, attachment) queued one after the other,
+    and python-socketio (5.18) queues them without a lock. Two threads sending to one client
+    (the flusher's broadcast, a handler's answer, the message queue's listener, a join
+    relaying missed rows) then interleave them: the client reads an attachment as a packet
+    header (ValueError in its decoder), drops the update, and every later update of that
+    typist stays pending in its document. Seen with three processes behind nginx. One lock
+    per process keeps each packet's frames together (queueing them takes microseconds)."""
+    send = server._send_packet
+    lock = threading.Lock()
+
+    def send_whole(eio_sid: str, packet: Any) -> None:
+        with lock:
+            send(eio_sid, packet)
+
+    server._send_packet = send_whole
+
+
 def redis_channel(config: dict[str, Any]) -> str:
     """Prefix of the Redis channels (Socket.IO queue, document sync): processes of one
     deployment share it; parallel test runs on one Redis each pick their own."""
@@ -121,6 +139,8 @@ def init_app(app: Flask) -> Collab:
         logger=False,
         engineio_logger=False,
     )
+
+    _whole_packets(socketio.server)
 
     def emit(event: str, args: tuple[Any, ...], to: str, skip_sid: str | None) -> None:
         socketio.emit(event, args, to=to, namespace=NAMESPACE, skip_sid=skip_sid)

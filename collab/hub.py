@@ -181,7 +181,7 @@ class CollabHub:
         room.enter(sid)
         client.pages[page.id] = access
         if self.replica is not None:  # the caller put the client in the Socket.IO room first
-            room.fold(*self.store.load(page.id, room.seen_row_id))
+            self._fold_stored(room)
         self.flush(room)  # what we are about to send is stored first
         step1 = room.sync_step1()
         presence = room.presence.everyone()
@@ -326,7 +326,30 @@ class CollabHub:
 
     def resync(self) -> None:
         for room in self.registry.all():
-            room.fold(*self.store.load(room.page_id, room.seen_row_id))
+            self._fold_stored(room)
+
+    def node_gone(self) -> None:
+        """Another process died: fold what it stored, then send each open room's whole
+        document to the room (what a client already has is a no-op in Yjs)."""
+        self.resync()
+        for room in self.registry.all():
+            message = protocol.update_message(room.state_update())
+            self._emit("yjs", (room.page_id, message), room_name(room.page_id), None)
+
+    def _fold_stored(self, room: Room) -> None:
+        """Fold rows other processes stored; relay what nobody sent (a process killed
+        between storing and sending): without it every later update of that typist stays
+        pending in the other clients' documents (a missing dependency), and they diverge."""
+        missed = room.fold(*self.store.load(room.page_id, room.seen_row_id))
+        if missed is not None:
+            self._emit(
+                "yjs",
+                (room.page_id, protocol.update_message(missed)),
+                room_name(room.page_id),
+                None,
+            )
+            if self.replica is not None:
+                self.replica.publish_update(room.page_id, missed, [])
 
     def drop_remote_awareness(self, page_id: int, client_ids: list[int]) -> None:
         room = self.registry.get_settled(page_id)

@@ -200,13 +200,26 @@ class Room:
             self.authors.update(authors)
             self._chars = None
 
-    def fold(self, updates: list[bytes], last_id: int) -> None:
-        """Apply stored rows (applying what the document already has is a no-op)."""
-        with self.lock, self.doc.transaction():
-            for update in updates:
-                self.doc.apply_update(update)
+    def fold(self, updates: list[bytes], last_id: int) -> bytes | None:
+        """Apply stored rows (applying what the document already has is a no-op); returns
+        what they added (None if nothing): rows a process stored just before it died were
+        never sent to anyone, and the clients must get them."""
+        with self.lock:
+            before = self.doc.get_state() if updates else b""
+            with self.doc.transaction():
+                for update in updates:
+                    self.doc.apply_update(update)
             self.seen_row_id = max(self.seen_row_id, last_id)
             self._chars = None
+            if not updates:
+                return None
+            added = self.doc.get_update(before)
+            return None if added == protocol.EMPTY_UPDATE else added
+
+    def state_update(self) -> bytes:
+        """The whole document as one update."""
+        with self.lock:
+            return self.doc.get_update()
 
     def merge_rows(self, rows: list[bytes]) -> bytes:
         """``store.compact``'s merger: fold the rows being replaced, return the whole state."""

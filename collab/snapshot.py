@@ -126,6 +126,8 @@ class Housekeeper:
             db.session.rollback()
             room.snapshot_failed(authors)
             raise
+        if revision is None:  # nothing new: end the transaction _lock_page opened (its lock)
+            db.session.rollback()
         self.hub.store.written_back(room.page_id, row_id)
         if revision is not None:
             log.info("Page %s : version %s", room.page_id, revision.number)
