@@ -14,7 +14,7 @@ p50 / p99 / max in ms, the server's CPU over the window, and whether every wall 
 How an answer is matched with a count: answers are numbered in the order their POST returned
 (each is committed by then); the k-th is on a wall when that wall first shows ``respondents``
 ≥ k. The latency of the k-th is the latest of those moments over the walls minus its POST's
-start. Coalesced emits (the server sends at most one per ~100 ms per questionnaire) are
+start. Coalesced emits (the server sends at most one per ~30 ms per questionnaire) are
 counted as they are: a count that jumps from 3 to 5 delivers answers 4 and 5 together.
 With 40 answers a run's p99 is its slowest answer: ``--runs`` pools the runs' answers too.
 
@@ -25,11 +25,22 @@ Figures (2026-12-01/02, 2 cores shared with other engineers' test runs; load = 1
     2     6.0-7.0   31-50    184               284      9 %          15-24         yes
     5     6.4-8.2   46-74    335               401      9-10 %       20-30         yes
 
-The server is nowhere near busy (under 10 % of a core): the time is the broadcaster's coalescing
-window (an answer that follows another within 100 ms waits for the window's end), then one
-results computation with its 15 SVG charts (20-25 ms on a quiet machine, 37 kB of JSON) sent to
-each wall, and, on a machine four times oversubscribed, the wait for a core. p99 stays under
-200 ms while the load average stays under ~6; it does not at load 8.
+The server is nowhere near busy (under 10 % of a core): the time was the broadcaster's
+coalescing window (an answer that follows another within 100 ms waited for the window's end),
+then one results computation with its 15 SVG charts (20-25 ms on a quiet machine, 37 kB of
+JSON) sent to each wall, and, on a machine four times oversubscribed, the wait for a core.
+
+Since 2026-12-02 the window is 30 ms, answers are read as plain columns (an ORM object per
+answer was more than half of a computation) and each question's part comes from a memo when
+its answers did not change: a computation is ~10 ms. Same machine, same hour, loads 12-16
+(other engineers' browser suites), before → after, three runs each:
+
+    before   load 11.8-16.0   p50 139 ms   p99 914 ms (pooled)   POST p50 49-121 ms
+    after    load 11.9-14.0   p50  46 ms   p99 403 ms (pooled)   POST p50 27-37 ms
+    after    runs' p99: 116, 405, 77 ms (before: 777, 505, 993 ms)
+
+At that load one starved answer is a run's p99 (40 samples); two runs of three stayed under
+200 ms after, none before.
 """
 
 from __future__ import annotations
