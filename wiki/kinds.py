@@ -91,6 +91,9 @@ class PageKind:
     #: False: its Markdown is generated (the questionnaire's, from its definition), so the
     #: editor, the API and the live channel refuse to change its text
     text_editable: bool = True
+    #: why its text is refused (shown by the editor, the API and the live channel); None:
+    #: the questionnaire's words
+    locked_text: Any = None  # lazy text
     rendition: Callable[[DocState], str] = content_rendition
     #: its pages are compared section by section (``wiki.comparison``)
     comparable: bool = False

@@ -148,9 +148,11 @@ def _check_parent(page_space: Space, parent_id: int | None, moving: Page | None 
 def check_text_editable(page: Page) -> None:
     """Refuse to change the text of a page whose Markdown is generated (a questionnaire's
     comes from its definition: a typed change would be lost at the next definition change)."""
-    if not kinds.of_page(page.kind).text_editable:
+    kind = kinds.of_page(page.kind)
+    if not kind.text_editable:
         raise PermissionDenied(
-            _l(
+            kind.locked_text
+            or _l(
                 "Le texte de cette page est produit par son contenu (les questions du "
                 "questionnaire) : modifiez-le depuis son constructeur."
             ),

@@ -81,6 +81,12 @@ METAPLAN = register(
             "board": SharedType.MAP,
         },
         server_written=True,
+        # its Markdown is the rendition of the cards: a typed text would be lost at the
+        # next board change, so the editor, the API and the live channel refuse it
+        text_editable=False,
+        locked_text=_l(
+            "Le texte de ce tableau est produit par ses cartes : modifiez-les depuis le tableau."
+        ),
         label=_l("Tableau Métaplan"),
         description=_l("Chacun écrit ses cartes, puis le groupe les regroupe et vote."),
         template="metaplan",

@@ -154,8 +154,10 @@ def test_duplicate_keeps_kind_parent_and_text(personas):
 # --- every kind is searched and diffed like a page ------------------------------------------
 
 
-@pytest.mark.parametrize("kind", GENERIC)
+@pytest.mark.parametrize("kind", [k for k in GENERIC if kinds.get(k).text_editable])
 def test_every_kind_is_searched_and_diffed(personas, kind):
+    """The board's rendition is searched and diffed too, from its cards
+    (``tests/metaplan/test_http.py``): its text is not typed."""
     page = make(personas, kind, "Coopérative des lucioles")
     pages.update_page(personas.participant, page, markdown=page.markdown + "\nzorglubienne\n")
     assert search.flush(30)
@@ -163,3 +165,14 @@ def test_every_kind_is_searched_and_diffed(personas, kind):
     assert titles == ["Coopérative des lucioles"]
     diff = revisions.compare(page, 1, 2)
     assert diff.words_added == 1 and diff.words_removed == 0
+
+
+@pytest.mark.parametrize("kind", [k for k in GENERIC if not kinds.get(k).text_editable])
+def test_a_generated_text_is_refused(personas, kind):
+    page = make(personas, kind, "Coopérative des lucioles")
+    before = page.markdown
+    with pytest.raises(PermissionDenied):
+        pages.update_page(personas.participant, page, markdown=before + "\nzorglubienne\n")
+    db.session.rollback()
+    assert db.session.get(Page, page.id).markdown == before
+

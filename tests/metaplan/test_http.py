@@ -97,3 +97,35 @@ def test_rendition_is_searched_and_diffed(app, personas, client_for, board_page)
     numbers = sorted(r.number for r in db.session.scalars(first))
     diff = revisions.compare(board_page, numbers[0], numbers[-1])
     assert diff.words_added >= 3
+
+
+def test_the_boards_text_is_not_typed_over(app, personas, client_for, board_page):
+    """Its Markdown is the cards' rendition: the API, the editor and the live channel refuse
+    a typed text (it would be lost at the next board change), and no "Modifier" is shown."""
+    from collab.hub import check_write
+    from wiki import accounts
+
+    anim = client_for(personas.facilitator)
+    _intent(anim, board_page, "set_phase", phase="reveal")
+    _intent(anim, board_page, "add_card", text="Vraie carte")
+    db.session.expire_all()
+    before = db.session.get(Page, board_page.id).markdown
+    assert "Vraie carte" in before
+    token = accounts.create_token(personas.participant)
+    refused = app.test_client().put(
+        f"/api/v1/pages/{board_page.id}",
+        json={"markdown": "Tapé à la main"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert refused.status_code == 403 and "cartes" in refused.json["error"]["message"]
+    edit_url = f"/s/{personas.space.slug}/p/{board_page.slug}/modifier"
+    writer = client_for(personas.participant)
+    assert writer.get(edit_url).status_code == 403
+    assert writer.post(edit_url, data={"markdown": "Tapé"}).status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Page, board_page.id).markdown == before
+    assert not check_write(personas.participant, board_page).writable
+    board_url = f"/s/{personas.space.slug}/p/{board_page.slug}"
+    for url in (board_url, board_url + "/historique"):
+        html = anim.get(url).get_data(as_text=True)
+        assert "/modifier" not in html, url
