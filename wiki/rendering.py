@@ -144,7 +144,8 @@ def _push_wikilink(state: StateInline, title: str, label: str) -> None:
 
 @cache
 def _parser() -> MarkdownIt:
-    md = MarkdownIt("js-default").use(tasklists_plugin)  # checkboxes are disabled by default
+    # checkboxes are disabled by default; each is named by its item's text (a <label>)
+    md = MarkdownIt("js-default").use(tasklists_plugin, label=True)
     # Before "link", so that "[[x]]" is never read as a reference link "[x]".
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
     return md

@@ -229,3 +229,10 @@ def test_render_plain_of_empty_document() -> None:
     assert render_plain("") == ""
     assert render_markdown("").html == Markup("")
     assert render_markdown("").toc == ()
+
+
+def test_task_list_checkbox_is_named_by_its_item():
+    """A checkbox needs an accessible name (axe ``label``): its item's text, via <label>."""
+    html = str(render_markdown("- [x] faire ensemble\n- [ ] faire avec\n").html)
+    assert '<label><input class="task-list-item-checkbox" checked' in html
+    assert "faire ensemble</label>" in html and "faire avec</label>" in html

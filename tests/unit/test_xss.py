@@ -21,7 +21,7 @@ SAFE_TAGS = frozenset(
     {
         "p", "h1", "h2", "h3", "h4", "h5", "h6", "a", "img", "ul", "ol", "li", "input",
         "table", "thead", "tbody", "tr", "th", "td", "code", "pre", "blockquote", "hr",
-        "br", "em", "strong", "del", "s", "sup", "sub", "span",
+        "br", "em", "strong", "del", "s", "sup", "sub", "span", "label",
     }
 )  # fmt: skip
 SAFE_ATTRIBUTES = frozenset(
