@@ -91,7 +91,9 @@ def create(space_ref: str):
     except ValidationError as error:
         return form_error(error, "kinds/new.html", **picker_context(space, request.form))
     flash(_("Page créée."), "success")
-    return redirect(_page_url(page, "pages.view" if markdown is not None else "pages.edit"))
+    # a kind with a view of its own (mind map, board) is written in that view
+    shown = markdown is not None or view_for(page) is not None
+    return redirect(_page_url(page, "pages.view" if shown else "pages.edit"))
 
 
 @bp.route("/p/<slug>/modifier", methods=["GET", "POST"])
