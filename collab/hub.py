@@ -181,7 +181,9 @@ class CollabHub:
         room.enter(sid)
         client.pages[page.id] = access
         if self.replica is not None:  # the caller put the client in the Socket.IO room first
-            self._fold_stored(room)
+            # not relayed: what another process stored it sends too (if it died first, the
+            # others resend within COLLAB_NODE_TTL, ``node_gone``); the joiner gets it below
+            room.fold(*self.store.load(page.id, room.seen_row_id))
         self.flush(room)  # what we are about to send is stored first
         step1 = room.sync_step1()
         presence = room.presence.everyone()
@@ -337,9 +339,9 @@ class CollabHub:
             self._emit("yjs", (room.page_id, message), room_name(room.page_id), None)
 
     def _fold_stored(self, room: Room) -> None:
-        """Fold rows other processes stored; relay what nobody sent (a process killed
-        between storing and sending): without it every later update of that typist stays
-        pending in the other clients' documents (a missing dependency), and they diverge."""
+        """Fold rows other processes stored and relay what they added (after a process died
+        or Redis dropped messages, nobody else will send it): without it every later update
+        of that typist stays pending in the other clients' documents, and they diverge."""
         missed = room.fold(*self.store.load(room.page_id, room.seen_row_id))
         if missed is not None:
             self._emit(

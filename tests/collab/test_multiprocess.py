@@ -1,5 +1,6 @@
-"""Two real server processes on one database and one Redis (REDIS_URL): clients of both type
-at once; every client and both servers' documents converge (STACK-NOTES 7b)."""
+"""Two real server processes on one database (SQLite and PostgreSQL) and one Redis
+(REDIS_URL): clients of both type at once; every client and both servers' documents converge
+(STACK-NOTES 7b). The deployment behind nginx is tested by tests/scale/test_nginx.py."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from pycrdt import Awareness
 
 from collab import protocol
 from wiki import migrate
+from wiki.db import db
 
 from .conftest import SEED_TEXT, LiveServer, _seed, free_port
 from .test_live_server import _type_randomly
@@ -42,9 +44,11 @@ def _redis_or_skip() -> None:
 
 
 @pytest.fixture
-def two_servers(tmp_path) -> Iterator[tuple[LiveServer, LiveServer]]:
+def two_servers(tmp_path, database_url) -> Iterator[tuple[LiveServer, LiveServer]]:
+    """Two processes on one database: a SQLite file (WAL: both read and write it) and a
+    PostgreSQL schema (``database_url``, as deployed with several processes)."""
     _redis_or_skip()
-    url = f"sqlite:///{tmp_path / 'collab.db'}"  # WAL: both processes read and write it
+    url = database_url
     migrate.upgrade(url)
     env = {
         "REDIS_URL": REDIS_URL,
@@ -66,6 +70,8 @@ def two_servers(tmp_path) -> Iterator[tuple[LiveServer, LiveServer]]:
         for server in servers:
             if server.proc:
                 server.stop(signal.SIGKILL)
+        with servers[0].app().app_context():
+            db.engine.dispose()  # before the PostgreSQL schema is dropped
         gc.collect()
 
 
