@@ -36,7 +36,7 @@ def _edit(user, questionnaire, label: str, help_text: str) -> None:
     )
 
 
-def test_one_persons_builder_saves_in_a_row_make_one_revision(personas, form, client_for):
+def test_one_persons_builder_saves_in_a_row_make_one_revision(personas, form, client_for, call):
     page_id = form.page_id
     before = len(_revisions(page_id))
     _edit(personas.facilitator, form, "Votre structure", "Le nom de votre structure")
@@ -54,6 +54,8 @@ def test_one_persons_builder_saves_in_a_row_make_one_revision(personas, form, cl
     )
     assert history.status_code == 200
     assert "Questionnaire modifié" in history.text and EDITED not in history.text
+    listed = call("GET", f"/pages/{page_id}/revisions", "facilitator").json
+    assert listed[0]["message"] == "Questionnaire modifié"
 
 
 def test_after_a_pause_or_by_someone_else_a_new_revision(personas, form):
