@@ -39,6 +39,8 @@ its answers did not change: a computation is ~10 ms. Same machine, same hour, lo
     after    load 11.9-14.0   p50  46 ms   p99 403 ms (pooled)   POST p50 27-37 ms
     after    runs' p99: 116, 405, 77 ms (before: 777, 505, 993 ms)
 
+    after    load 6.4-8.0     p50  38 ms   p99 231 ms (pooled)   runs' p99: 373, 160, 76 ms
+
 At that load one starved answer is a run's p99 (40 samples); two runs of three stayed under
 200 ms after, none before.
 """
