@@ -141,3 +141,79 @@ def test_board_from_writing_to_a_page(browser: Browser, site: str, screenshot_di
     assert "Idée cachée de Sami — Sami Benali (2 gommettes)" in body
     assert "Cartes sans groupe" in body and "Proposition discrète de Noa" in body
     assert errors == [[], [], []]
+
+
+def test_in_place_editing_group_removal_and_full_screen(
+    browser: Browser, site: str, screenshot_dir
+) -> None:
+    """A hidden card's text and a group's name are edited in place (Enter saves, Escape
+    cancels, the keyboard comes back to the control), a facilitator removes a group after
+    reading that its cards go back without a group, and the projector goes full screen."""
+    anim = person(browser, site, "animateur·rice")
+    sami = person(browser, site, "participant·e", phone=True)
+    errors = [collect_errors(p) for p in (anim, sami)]
+    anim.get_by_label("Étape").select_option(label="Écriture")
+    write(sami, "Brouillon")
+    edit = sami.get_by_role("button", name="Modifier la carte : Brouillon")
+    edit.click()
+    field = sami.get_by_label("Texte de la carte")
+    expect(field).to_be_focused()
+    field.fill("Jeté")
+    field.press("Escape")  # cancelled: nothing sent, back on "Modifier"
+    expect(edit).to_be_focused()
+    expect(sami.locator("[data-mine]")).to_contain_text("Brouillon")
+    edit.click()
+    sami.get_by_label("Texte de la carte").fill("Brouillon relu")
+    sami.get_by_label("Texte de la carte").press("Enter")
+    edited = sami.get_by_role("button", name="Modifier la carte : Brouillon relu")
+    expect(edited).to_be_focused()
+
+    anim.get_by_label("Étape").select_option(label="Regroupement")
+    sami.get_by_label("Nouveau groupe").fill("Idées")
+    sami.get_by_role("button", name="Créer le groupe").click()
+    sami.get_by_role("button", name="Renommer le groupe Idées", exact=True).click()
+    name = sami.get_by_label("Nouveau nom du groupe")
+    expect(name).to_be_focused()
+    expect(name).to_have_value("Idées")
+    name.fill("Idées fortes")
+    sami.screenshot(path=screenshot_dir / "metaplan-phone-renaming.png", full_page=True)
+    sami.get_by_role("button", name="Enregistrer").click()
+    expect(anim.get_by_role("region", name="Idées fortes", exact=True)).to_be_visible()
+    expect(sami.get_by_role("button", name="Renommer le groupe Idées fortes")).to_be_focused()
+    assert sami.get_by_role("button", name="Supprimer le groupe Idées fortes").count() == 0
+
+    group = anim.get_by_role("region", name="Idées fortes", exact=True)
+    anim.get_by_label("Déplacer vers… : Brouillon relu").select_option(label="Idées fortes")
+    expect(group).to_contain_text("Brouillon relu")
+    remove = anim.get_by_role("button", name="Supprimer le groupe Idées fortes")
+    remove.click()
+    expect(group).to_contain_text("Ses cartes retournent dans « Sans groupe »")
+    group.get_by_role("button", name="Annuler").click()
+    expect(remove).to_be_focused()
+    remove.click()
+    anim.get_by_role("button", name="Oui, supprimer le groupe").click()
+    expect(group).to_have_count(0)
+    # the card is back without a group ("Cartes" when no group is left), the keyboard there
+    expect(sami.get_by_label("Déplacer vers… : Brouillon relu")).to_have_value("")
+    expect(anim.locator("[data-board] h2[data-focus=ungrouped]")).to_be_focused()
+
+    projector = anim.context.new_page()
+    projector.goto(f"{site}/metaplan/{BOARD['id']}/projecteur")
+    full = projector.get_by_role("button", name="Plein écran")
+    full.focus()
+    full.press("Enter")
+    expect(projector.get_by_role("button", name="Quitter le plein écran")).to_be_focused()
+    assert projector.evaluate("document.fullscreenElement.matches('[data-metaplan]')")
+    projector.screenshot(path=screenshot_dir / "metaplan-projector-fullscreen.png")
+    projector.get_by_role("button", name="Quitter le plein écran").press("Enter")
+    expect(projector.get_by_role("button", name="Plein écran")).to_be_visible()
+    assert errors == [[], []]
+
+    # without the Fullscreen API the button is not offered
+    bare = anim.context.new_page()
+    bare.add_init_script(
+        "Object.defineProperty(Document.prototype, 'fullscreenEnabled', {get: () => false})"
+    )
+    bare.goto(f"{site}/metaplan/{BOARD['id']}/projecteur")
+    expect(bare.locator("[data-count]")).not_to_be_empty()
+    expect(bare.locator("[data-fullscreen]")).to_be_hidden()

@@ -175,4 +175,3 @@ def test_a_generated_text_is_refused(personas, kind):
         pages.update_page(personas.participant, page, markdown=before + "\nzorglubienne\n")
     db.session.rollback()
     assert db.session.get(Page, page.id).markdown == before
-

@@ -3,10 +3,14 @@ and the rendition searched and diffed like a page (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import json
+import re
+
 from sqlalchemy import select
 
 import search
-from wiki import revisions
+from collab.hub import check_write
+from wiki import accounts, revisions
 from wiki.db import db
 from wiki.models import Page
 
@@ -102,9 +106,6 @@ def test_rendition_is_searched_and_diffed(app, personas, client_for, board_page)
 def test_the_boards_text_is_not_typed_over(app, personas, client_for, board_page):
     """Its Markdown is the cards' rendition: the API, the editor and the live channel refuse
     a typed text (it would be lost at the next board change), and no "Modifier" is shown."""
-    from collab.hub import check_write
-    from wiki import accounts
-
     anim = client_for(personas.facilitator)
     _intent(anim, board_page, "set_phase", phase="reveal")
     _intent(anim, board_page, "add_card", text="Vraie carte")
@@ -129,3 +130,18 @@ def test_the_boards_text_is_not_typed_over(app, personas, client_for, board_page
     for url in (board_url, board_url + "/historique"):
         html = anim.get(url).get_data(as_text=True)
         assert "/modifier" not in html, url
+
+
+def test_the_boards_words_come_from_the_template(personas, client_for, board_page):
+    """The script's words are translated by the page (``data-labels``), French by default;
+    the projector offers "Plein écran" (hidden until the script finds the Fullscreen API)."""
+    client = client_for(personas.facilitator)
+    html = client.get(f"/s/{personas.space.slug}/p/{board_page.slug}").get_data(as_text=True)
+    found = re.search(r"data-labels='([^']*)'", html)
+    assert found is not None
+    labels = json.loads(found.group(1).replace("&#34;", '"').replace("&amp;", "&"))
+    assert labels["rename"] == "Renommer" and labels["save"] == "Enregistrer"
+    assert "Sans groupe" in labels["delete_cluster_confirm"]
+    assert labels["votes_other"] == "{n} gommettes"
+    projector = client.get(f"/metaplan/{board_page.id}/projecteur").get_data(as_text=True)
+    assert re.search(r"<button[^>]*data-fullscreen hidden>Plein écran</button>", projector)

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import metaplan, pages
@@ -15,10 +16,10 @@ from .kind_views import kind_view
 
 bp = Blueprint("metaplan", __name__, url_prefix="/metaplan")
 PHASE_LABELS = {
-    "writing": "Écriture",
-    "reveal": "Dévoilement",
-    "grouping": "Regroupement",
-    "voting": "Vote",
+    "writing": _l("Écriture"),
+    "reveal": _l("Dévoilement"),
+    "grouping": _l("Regroupement"),
+    "voting": _l("Vote"),
 }
 
 
@@ -33,7 +34,7 @@ def _board(space: Space, page: Page, projector: bool):
         manager=writable and allowed(current_user, space, Action.MANAGE),
         colours={code: str(label) for code, (label, _pattern) in COLOURS.items()},
         patterns={code: pattern for code, (_label, pattern) in COLOURS.items()},
-        phases=PHASE_LABELS,
+        phases={code: str(label) for code, label in PHASE_LABELS.items()},
         linked=metaplan.linked_page(page),
     )
 

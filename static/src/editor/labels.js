@@ -19,15 +19,15 @@ const FRENCH = {
 
 // labelsOf(element) → { text(key), count(key, n) }: count picks key_one or key_other by the
 // plural rules of <html lang> (French: 0 and 1 are singular; English: 1 only), then puts n
-// in place of {n}.
-export function labelsOf (element) {
+// in place of {n}. `defaults`: another script's French words (the Métaplan board's).
+export function labelsOf (element, defaults = FRENCH) {
   let given = {}
   try {
     given = JSON.parse((element && element.dataset.labels) || '{}') || {}
   } catch (error) {
     given = {}
   }
-  const text = (key) => (typeof given[key] === 'string' && given[key]) || FRENCH[key] || key
+  const text = (key) => (typeof given[key] === 'string' && given[key]) || defaults[key] || key
   let rules
   try {
     rules = new Intl.PluralRules(document.documentElement.lang || 'fr')

@@ -4,21 +4,13 @@
 // `board_private` events (and from `mine` after a reload).
 import Sortable from 'sortablejs'
 import { LiveConnection } from '../editor/connection.js'
+import { el } from './dom.js'
+import { inlineEditor } from './inline.js'
+import { boardLabels } from './labels.js'
+import { fullscreenButton } from './fullscreen.js'
 
 const root = document.querySelector('[data-metaplan]')
 if (root) start(root)
-
-function el (tag, props = {}, ...children) {
-  const node = document.createElement(tag)
-  for (const [key, value] of Object.entries(props)) {
-    if (key === 'class') node.className = value
-    else if (key === 'text') node.textContent = value
-    else if (key.startsWith('data-') || key.startsWith('aria-')) node.setAttribute(key, value)
-    else node[key] = value
-  }
-  for (const child of children) if (child) node.append(child)
-  return node
-}
 
 function start (root) {
   const pageId = Number(root.dataset.pageId)
@@ -27,6 +19,7 @@ function start (root) {
   const colours = JSON.parse(root.dataset.colours)
   const patterns = JSON.parse(root.dataset.patterns)
   const phases = JSON.parse(root.dataset.phases)
+  const labels = boardLabels(root)
   const q = (selector) => root.querySelector(selector)
   const message = q('[data-message]')
   const mine = new Map()
@@ -34,7 +27,7 @@ function start (root) {
   let sortables = []
 
   const live = new LiveConnection(pageId, {
-    onStatus: (status) => { q('[data-status]').textContent = status === 'online' ? '' : '(reconnexion…)' },
+    onStatus: (status) => { q('[data-status]').textContent = status === 'online' ? '' : labels.text('reconnecting') },
     onError: (error) => { if (message && error.message) message.textContent = error.message },
     onSynced: () => { if (writable) send('mine').then((ack) => { for (const c of ack.cards || []) mine.set(c.key, c); left = ack.left; draw() }) }
   })
@@ -68,13 +61,13 @@ function start (root) {
       el('p', { class: 'card-meta' },
         el('span', { class: 'card-colour', text: colours[colour] }),
         card.author ? el('span', { class: 'card-author', text: ` · ${card.author}` }) : null,
-        card.votes ? el('span', { class: 'card-votes', text: ` · ${card.votes} gommette${card.votes > 1 ? 's' : ''}` }) : null))
+        card.votes ? el('span', { class: 'card-votes', text: ` · ${labels.count('votes', card.votes)}` }) : null))
     if (!writable) return node
     if (phase === 'grouping') node.append(moveMenu(key, card))
     if (phase === 'voting') {
       node.append(el('span', { class: 'card-actions' },
-        el('button', { type: 'button', class: 'button', text: '+ gommette', 'aria-label': `Ajouter une gommette : ${card.text}`, onclick: () => send('vote', { card: key }).then(draw) }),
-        el('button', { type: 'button', class: 'button', text: '− gommette', 'aria-label': `Retirer une gommette : ${card.text}`, onclick: () => send('unvote', { card: key }).then(draw) })))
+        el('button', { type: 'button', class: 'button', text: labels.text('add_vote'), 'aria-label': labels.text('add_vote_of', { text: card.text }), 'data-focus': `vote:${key}`, onclick: () => send('vote', { card: key }).then(draw) }),
+        el('button', { type: 'button', class: 'button', text: labels.text('remove_vote'), 'aria-label': labels.text('remove_vote_of', { text: card.text }), 'data-focus': `unvote:${key}`, onclick: () => send('unvote', { card: key }).then(draw) })))
     }
     return node
   }
@@ -82,21 +75,25 @@ function start (root) {
   // one of my hidden cards: I may still change or remove it before the reveal
   function ownCard (card) {
     const node = cardNode(card.key, card, 'writing')
+    if (inline.is('card', card.key)) {
+      node.append(inline.cardText(card.key))
+      return node
+    }
     node.append(el('span', { class: 'card-actions' },
-      el('button', { type: 'button', class: 'button', text: 'Modifier', 'aria-label': `Modifier la carte : ${card.text}`,
-        onclick: () => { const text = window.prompt('Texte de la carte', card.text); if (text) send('edit_card', { card: card.key, text }) } }),
-      el('button', { type: 'button', class: 'button', text: 'Supprimer', 'aria-label': `Supprimer la carte : ${card.text}`,
+      el('button', { type: 'button', class: 'button', text: labels.text('edit'), 'aria-label': labels.text('edit_card_of', { text: card.text }),
+        'data-focus': `edit:${card.key}`, onclick: () => inline.open('card', card.key, card.text) }),
+      el('button', { type: 'button', class: 'button', text: labels.text('delete'), 'aria-label': labels.text('delete_card_of', { text: card.text }),
         onclick: () => send('delete_card', { card: card.key }) })))
     return node
   }
 
   function moveMenu (key, card) {
-    const select = el('select', { 'aria-label': `Déplacer vers… : ${card.text}` })
-    select.append(el('option', { value: '', text: 'Sans groupe' }))
+    const select = el('select', { 'aria-label': labels.text('move_to_of', { text: card.text }), 'data-focus': `move:${key}` })
+    select.append(el('option', { value: '', text: labels.text('ungrouped') }))
     for (const [ckey, cluster] of sortedClusters()) select.append(el('option', { value: ckey, text: cluster.name }))
     select.value = card.cluster || ''
     select.addEventListener('change', () => send('move_card', { card: key, cluster: select.value }))
-    return el('label', { class: 'card-move' }, 'Déplacer vers… ', select)
+    return el('label', { class: 'card-move' }, `${labels.text('move_to')} `, select)
   }
 
   const sortedClusters = () => [...clusters.entries()].sort((a, b) => (a[1].order - b[1].order) || (a[0] < b[0] ? -1 : 1))
@@ -106,21 +103,50 @@ function start (root) {
   function group (key, name, phase) {
     const list = el('ul', { class: 'metaplan-cards', 'data-cluster': key })
     for (const [ckey, card] of cardsOf(key)) list.append(cardNode(ckey, card, phase))
-    const heading = el('h2', { text: name })
+    const heading = el('h2', { text: name, tabindex: '-1', 'data-focus': key ? `cluster:${key}` : 'ungrouped' })
     const section = el('section', { class: 'metaplan-cluster', 'aria-label': name }, heading)
     if (writable && phase === 'grouping' && key) {
-      section.append(el('button', { type: 'button', class: 'button button-small', text: 'Renommer', 'aria-label': `Renommer le groupe ${name}`,
-        onclick: () => { const next = window.prompt('Nouveau nom du groupe', name); if (next) send('rename_cluster', { cluster: key, name: next }) } }))
+      if (inline.is('cluster', key)) section.append(inline.clusterName(key))
+      else if (inline.is('delete', key)) section.append(inline.confirmDelete(key, name))
+      else {
+        section.append(el('button', { type: 'button', class: 'button button-small', text: labels.text('rename'), 'aria-label': labels.text('rename_cluster_of', { name }),
+          'data-focus': `rename:${key}`, onclick: () => inline.open('cluster', key, name) }))
+        if (manager) {
+          section.append(el('button', { type: 'button', class: 'button button-small', text: labels.text('delete_cluster'), 'aria-label': labels.text('delete_cluster_of', { name }),
+            'data-focus': `delete:${key}`, onclick: () => inline.open('delete', key, name) }))
+        }
+      }
     }
     section.append(list)
     return section
   }
 
+  // the board is drawn again on every change: keep the keyboard where it was (the same
+  // control of the same card or group, wherever it now is; an input keeps its caret)
+  function remember () {
+    const active = document.activeElement
+    if (!active || !root.contains(active) || !active.closest('[data-board], [data-mine]')) return null
+    const caret = typeof active.selectionStart === 'number' ? active.selectionStart : null
+    return { id: active.dataset.focus || null, label: active.getAttribute('aria-label'), caret }
+  }
+
+  function restore (where) {
+    if (!where) return
+    const again = where.id ? focusNode(where.id) : [...root.querySelectorAll('[data-card] [aria-label]')].find((n) => n.getAttribute('aria-label') === where.label)
+    if (!again) return
+    again.focus()
+    if (where.caret !== null && typeof again.setSelectionRange === 'function') again.setSelectionRange(where.caret, where.caret)
+  }
+
+  const focusNode = (id) => [...root.querySelectorAll('[data-focus]')].find((n) => n.dataset.focus === id)
+  const inline = inlineEditor({ labels, send, redraw: () => draw(), focus: (id) => { const node = focusNode(id); if (node) node.focus() } })
+
   function draw () {
+    const where = remember()
     const phase = setting('phase', 'writing')
     const written = setting('written', 0)
     q('[data-phase-label]').textContent = phases[phase] || phase
-    q('[data-count]').textContent = phase === 'writing' ? `${written} carte${written > 1 ? 's' : ''} écrite${written > 1 ? 's' : ''}` : `${cards.size} carte${cards.size > 1 ? 's' : ''}`
+    q('[data-count]').textContent = phase === 'writing' ? labels.count('written', written) : labels.count('cards', cards.size)
     if (manager) {
       q('[data-set-phase]').value = phase
       q('[data-set-anonymous]').checked = Boolean(setting('anonymous', false))
@@ -135,26 +161,18 @@ function start (root) {
       q('[data-mine]').replaceChildren(...hidden.map((c) => ownCard(c)))
       const votesLeft = q('[data-votes-left]')
       votesLeft.hidden = phase !== 'voting' || left === null
-      votesLeft.textContent = `Il vous reste ${left} gommette${left > 1 ? 's' : ''}.`
+      votesLeft.textContent = labels.count('left', left)
     }
     const boardNode = q('[data-board]')
-    // the board is drawn again on every change: keep the keyboard where it was (the same
-    // control of the same card, wherever the card now is)
-    const active = document.activeElement
-    const focusCard = active && boardNode.contains(active) ? active.closest('[data-card]') : null
-    const focusLabel = focusCard ? active.getAttribute('aria-label') : null
     for (const s of sortables) s.destroy()
     sortables = []
     const sections = []
     if (phase !== 'writing') {
       for (const [key, cluster] of sortedClusters()) sections.push(group(key, cluster.name, phase))
-      sections.push(group('', clusters.size ? 'Cartes sans groupe' : 'Cartes', phase))
+      sections.push(group('', labels.text(clusters.size ? 'ungrouped_cards' : 'all_cards'), phase))
     }
     boardNode.replaceChildren(...sections)
-    if (focusLabel) {
-      const again = [...boardNode.querySelectorAll('[aria-label]')].find((n) => n.getAttribute('aria-label') === focusLabel)
-      if (again) again.focus()
-    }
+    restore(where)
     if (writable && phase === 'grouping') {
       for (const list of boardNode.querySelectorAll('[data-cluster]')) {
         sortables.push(Sortable.create(list, {
@@ -175,7 +193,7 @@ function start (root) {
       const text = write.elements.text.value.trim()
       if (!text) return
       send('add_card', { text, colour: write.elements.colour.value }).then((ack) => {
-        if (ack.ok) { write.elements.text.value = ''; message.textContent = 'Carte envoyée.' }
+        if (ack.ok) { write.elements.text.value = ''; message.textContent = labels.text('card_sent') }
       })
     })
     const cluster = q('[data-new-cluster]')
@@ -189,5 +207,7 @@ function start (root) {
     q('[data-set-anonymous]').addEventListener('change', (e) => send('set_anonymous', { anonymous: e.target.checked }))
     q('[data-set-votes]').addEventListener('change', (e) => send('set_votes', { votes: Number(e.target.value) }))
   }
+  const fullscreen = q('[data-fullscreen]')
+  if (fullscreen) fullscreenButton(fullscreen, root, labels)
   draw()
 }
