@@ -34,8 +34,10 @@ DEFAULT_VOTES = 3
 MAX_VOTES = 20
 CLUSTER_NAME_MAX = 80
 DEFAULTS = {"phase": "writing", "anonymous": False, "votes": DEFAULT_VOTES, "written": 0}
-#: intents only a facilitator sends (``Action.MANAGE``)
+#: intents only a facilitator sends (``Action.MANAGE``): the settings, and removing a group
+#: (it undoes the room's grouping of its cards at once)
 SETTINGS_OPS = frozenset({"set_phase", "set_anonymous", "set_votes"})
+FACILITATOR_OPS = SETTINGS_OPS | {"delete_cluster"}
 OPS = frozenset(
     {"add_card", "edit_card", "delete_card", "move_card", "add_cluster", "rename_cluster"}
     | {"delete_cluster", "vote", "unvote", "mine"}
@@ -73,8 +75,8 @@ class BoardChange:
 
 
 def parse(user: User, page: Page, data: Any) -> Intent:
-    """The intent's shape and who may send it (``Action.EDIT``; settings ``MANAGE``). The
-    archive state is checked by ``require`` too."""
+    """The intent's shape and who may send it (``Action.EDIT``; ``FACILITATOR_OPS``
+    ``MANAGE``). The archive state is checked by ``require`` too."""
     if page.kind != "metaplan":
         raise NotFound(_l("Cette page n'est pas un tableau Métaplan."))
     if not isinstance(data, dict) or data.get("op") not in OPS:
@@ -83,7 +85,7 @@ def parse(user: User, page: Page, data: Any) -> Intent:
     if op == "mine":
         require(user, page.space, Action.READ)
     else:
-        require(user, page.space, Action.MANAGE if op in SETTINGS_OPS else Action.EDIT)
+        require(user, page.space, Action.MANAGE if op in FACILITATOR_OPS else Action.EDIT)
     return Intent(user, page, op, data, allowed(user, page.space, Action.MANAGE))
 
 

@@ -75,6 +75,27 @@ def test_participant_cannot_change_the_phase_or_someone_elses_card(personas, joi
     assert sami.board("delete_card", card=key)["error"]["code"] == "not_found"
 
 
+def test_a_facilitator_removes_a_group_and_its_cards_go_back_without_one(personas, join):
+    anim, sami = join(personas.facilitator), join(personas.participant)
+    anim.board("set_phase", phase="grouping")
+    loose = sami.board("add_card", text="Déjà sans groupe")["card"]
+    first = sami.board("add_card", text="Un local")["card"]
+    second = sami.board("add_card", text="Un emploi")["card"]
+    group = sami.board("add_cluster", name="Moyens")["cluster"]
+    for key in (first, second):
+        assert sami.board("move_card", card=key, cluster=group)["ok"]
+    refused = sami.board("delete_cluster", cluster=group)  # the facilitator's call
+    assert refused["ok"] is False and refused["error"]["code"] == "forbidden"
+    assert group in sami.doc.get("clusters", type=Map).to_py()
+    assert anim.board("delete_cluster", cluster=group) == {"ok": True, "cluster": group}
+    cards = sami.cards()
+    assert group not in (sami.doc.get("clusters", type=Map).to_py() or {})
+    assert {cards[k]["cluster"] for k in (loose, first, second)} == {""}  # none is lost
+    order = sorted(cards, key=lambda k: cards[k]["order"])
+    assert order == [loose, first, second]  # after the cards already without a group
+    assert "## Moyens" not in anim.content()
+
+
 def test_grouping_and_votes_limited_to_n(app, personas, second_participant, join, board_page):
     anim, sami = join(personas.facilitator), join(personas.participant)
     anim.board("set_phase", phase="grouping")
