@@ -34,6 +34,7 @@ class YClient:
         self.sio.on("disconnect", lambda *_: self.joined.clear(), namespace=NS)
         self.sio.on("yjs", self._on_yjs, namespace=NS)
         self.sio.on("error", self.errors.append, namespace=NS)
+        _messages_in_order(self.sio)
         self.doc.observe(self._on_local)
 
     def connect(self, timeout: float = 10) -> YClient:
@@ -125,6 +126,20 @@ class YClient:
             start = len(current[:index].encode())
             end = start + len(current[index : index + length].encode())
             del self.text[start:end]
+
+
+def _messages_in_order(sio: socketio.Client) -> None:
+    """python-socketio's threaded client (5.18) hands every Engine.IO message to a new thread,
+    so a binary event's two frames (header, attachment) race to be assembled: an attachment
+    taken for a header raises ValueError, the update is lost and every later one of that
+    typist stays pending (seen behind nginx). Handle them in the reader thread, in order."""
+    trigger = sio.eio._trigger_event
+
+    def in_order(event: str, *args: Any, **kwargs: Any) -> Any:
+        kwargs["run_async"] = False
+        return trigger(event, *args, **kwargs)
+
+    sio.eio._trigger_event = in_order
 
 
 def wait_for(predicate: Callable[[], bool], timeout: float = 15, what: str = "") -> None:
