@@ -88,8 +88,9 @@ def _whole_packets(server: Any) -> None:
     (the flusher's broadcast, a handler's answer, the message queue's listener, a join
     relaying missed rows) then interleave them: the client reads an attachment as a packet
     header (ValueError in its decoder), drops the update, and every later update of that
-    typist stays pending in its document. Seen with three processes behind nginx. One lock
-    per process keeps each packet's frames together (queueing them takes microseconds)."""
+    typist stays pending in its document (the same race in python-socketio's threaded
+    client did exactly that behind nginx, tests/collab/yclient.py). One lock per process
+    keeps each packet's frames together (queueing them takes microseconds)."""
     send = server._send_packet
     lock = threading.Lock()
 

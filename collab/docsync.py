@@ -29,7 +29,7 @@ here and the removal is broadcast like a leave (``RemoteSink.drop_remote_awarene
 each room's document is sent again to its clients (``RemoteSink.node_gone``): killed between
 storing, publishing here and emitting to the clients, the dead process may have left some
 clients without an update the others have, and Yjs would keep every later update of that
-typist pending in their documents (measured: 2 of 3 runs diverged without it). A
+typist pending in their documents. A
 node that was only stalled longer than the TTL loses its cursors for a moment: its clients'
 next presence update brings them back.
 """
