@@ -38,7 +38,8 @@ from wiki.permissions import Action, require
 
 from . import protocol
 from .docsync import Replica
-from .rooms import Batch, Room, RoomRegistry, load_room
+from .registry import RoomRegistry
+from .rooms import Batch, Room, load_room
 from .store import UpdateStore
 from .validation import Schema
 

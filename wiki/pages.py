@@ -7,7 +7,7 @@ import datetime as dt
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 
-from . import events, kinds, live
+from . import events, kinds, live, page_slugs
 from .db import db
 from .errors import (
     Conflict,
@@ -18,7 +18,6 @@ from .errors import (
     ValidationError,
 )
 from .models import (
-    SLUG_MAX,
     Page,
     PageAlias,
     PageLink,
@@ -55,59 +54,6 @@ def _check_message(message: str) -> str:
             _l("Le message dépasse %(max)s caractères.", max=MESSAGE_MAX), field="message"
         )
     return one_line(message)
-
-
-def _slug_taken(space_id: int, slug: str, except_page: int | None = None) -> bool:
-    """Whether a live page, or an old slug of a live page, answers at ``slug``.
-
-    Pages in the trash do not hold their slug: a new page with the same title takes it
-    (see ``_claim_slug``), so ``[[Title]]`` links reach the page that exists.
-    """
-    page_id = db.session.scalar(
-        select(Page.id).where(
-            Page.space_id == space_id, Page.slug == slug, Page.deleted_at.is_(None)
-        )
-    )
-    alias_of = db.session.scalar(
-        select(PageAlias.page_id)
-        .join(Page, Page.id == PageAlias.page_id)
-        .where(PageAlias.space_id == space_id, PageAlias.slug == slug, Page.deleted_at.is_(None))
-    )
-    return (page_id is not None and page_id != except_page) or (
-        alias_of is not None and alias_of != except_page
-    )
-
-
-def _parked_slug(page_id: int) -> str:
-    """The slug of a trashed page whose slug was taken: never produced by ``slugify``."""
-    return f"~{page_id}"
-
-
-def _claim_slug(space_id: int, slug: str, page_id: int | None = None) -> None:
-    """Free ``slug`` for a live page: park a trashed page holding it, drop stale aliases."""
-    trashed = db.session.scalars(
-        select(Page).where(
-            Page.space_id == space_id,
-            Page.slug == slug,
-            Page.deleted_at.is_not(None),
-            Page.id != (page_id or 0),
-        )
-    )
-    for page in trashed:
-        page.slug = _parked_slug(page.id)
-    db.session.execute(
-        delete(PageAlias).where(PageAlias.space_id == space_id, PageAlias.slug == slug)
-    )
-    db.session.flush()
-
-
-def _unique_slug(space_id: int, title: str, except_page: int | None = None) -> str:
-    base = slugify(title, max_length=SLUG_MAX - 6) or "page"
-    slug, n = base, 1
-    while _slug_taken(space_id, slug, except_page):
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
 
 
 def _bump_tree(space: Space) -> None:
@@ -219,8 +165,8 @@ def create_page(
     markdown = _check_markdown(markdown or "")
     message = _check_message(message)
     _check_parent(space, parent_id)
-    slug = _unique_slug(space.id, title)
-    _claim_slug(space.id, slug)
+    slug = page_slugs.unique_slug(space.id, title)
+    page_slugs.claim_slug(space.id, slug)
     page = Page(
         space_id=space.id,
         parent_id=parent_id,
@@ -268,9 +214,9 @@ def find_by_slug(space: Space, slug: str) -> tuple[Page, bool]:
 
 
 def _rename(page: Page, title: str) -> None:
-    new_slug = _unique_slug(page.space_id, title, except_page=page.id)
+    new_slug = page_slugs.unique_slug(page.space_id, title, except_page=page.id)
     if new_slug != page.slug:
-        _claim_slug(page.space_id, new_slug, page.id)
+        page_slugs.claim_slug(page.space_id, new_slug, page.id)
         db.session.add(PageAlias(space_id=page.space_id, page_id=page.id, slug=page.slug))
         page.slug = new_slug
     page.title = title
@@ -446,9 +392,11 @@ def restore_page(user: User, space: Space, page_id: int) -> Page:
     if page.parent_id is not None and (page.parent is None or page.parent.is_deleted):
         page.parent_id = None
     page.deleted_at = page.deleted_by_id = None
-    if page.slug == _parked_slug(page.id) or _slug_taken(space.id, page.slug, except_page=page.id):
-        page.slug = _unique_slug(space.id, page.title, except_page=page.id)
-    _claim_slug(space.id, page.slug, page.id)
+    if page.slug == page_slugs.parked_slug(page.id) or page_slugs.slug_taken(
+        space.id, page.slug, except_page=page.id
+    ):
+        page.slug = page_slugs.unique_slug(space.id, page.title, except_page=page.id)
+    page_slugs.claim_slug(space.id, page.slug, page.id)
     _bump_tree(space)
     db.session.commit()
     events.page_restored.send(page)

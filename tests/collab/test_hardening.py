@@ -280,7 +280,7 @@ def test_a_presence_carries_a_cursor_never_content() -> None:
 
 
 def test_a_room_is_forgotten_only_when_nobody_is_in_it() -> None:
-    from collab.rooms import RoomRegistry
+    from collab.registry import RoomRegistry
 
     store = MemoryUpdateStore()
     registry = RoomRegistry()
