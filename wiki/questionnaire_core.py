@@ -187,21 +187,25 @@ def ordered(questionnaire: Questionnaire) -> list[Question]:
 # --- writing ----------------------------------------------------------------------------
 
 
+#: what a question is made of, beside its id, position and version (copied, compared, saved)
+QUESTION_FIELDS = (
+    "section",
+    "label",
+    "type",
+    "required",
+    "help",
+    "options",
+    "allow_other",
+    "scale",
+    "max_words",
+    "scores",
+)
+
+
 def apply_question(question: Question, data: QuestionData) -> bool:
     """Copy ``data`` onto ``question``; True when something changed."""
     changed = False
-    for name in (
-        "section",
-        "label",
-        "type",
-        "required",
-        "help",
-        "options",
-        "allow_other",
-        "scale",
-        "max_words",
-        "scores",
-    ):
+    for name in QUESTION_FIELDS:
         value = getattr(data, name)
         if getattr(question, name) != value:
             setattr(question, name, value)

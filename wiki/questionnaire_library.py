@@ -23,7 +23,7 @@ from .errors import NotFound
 from .models import Space, User
 from .models_questionnaires import Questionnaire, SavedModel
 from .permissions import Action, require
-from .questionnaire_core import editable, space_of, to_dict
+from .questionnaire_core import QUESTION_FIELDS, editable, space_of, to_dict
 
 MODELS_DIR = Path(__file__).resolve().parent / "questionnaire_models"
 SAVED_PREFIX = "space-"
@@ -35,18 +35,6 @@ DEFINITION_FIELDS = (
     "intro",
     "profiles",
     "questions",
-)
-QUESTION_FIELDS = (
-    "section",
-    "label",
-    "type",
-    "required",
-    "help",
-    "options",
-    "allow_other",
-    "scale",
-    "max_words",
-    "scores",
 )
 MODEL_NOT_FOUND = _l("Ce modèle de questionnaire n'existe pas.")
 
