@@ -149,6 +149,8 @@ class Page(Base):
     deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     #: marked "Modèle" by a facilitator: offered by the new-page picker of its space
     is_model: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: a working page the facilitators keep out of the mémoire (still in the space)
+    hidden_from_memoire: Mapped[bool] = mapped_column(Boolean, default=False)
 
     space: Mapped[Space] = relationship()
     parent: Mapped[Page | None] = relationship(remote_side=[id])
@@ -315,3 +317,4 @@ from . import models_kinds  # noqa: E402, F401, I001
 from . import models_questionnaires  # noqa: E402, F401  (its tables join this metadata)
 from . import models_sessions  # noqa: E402, F401  (issue 12: sessions, password resets)
 from . import models_metaplan  # noqa: E402, F401  (issue 10: Métaplan boards)
+from . import models_memoire  # noqa: E402, F401  (issue 11: mémoire, exports, archive)
