@@ -22,6 +22,7 @@ from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from . import revision_messages
 from .db import db
 from .errors import Conflict, NotFound, ValidationError
 from .metaplan_rendition import COLOURS, DEFAULT_COLOUR, UNGROUPED, board_markdown, one_line
@@ -233,7 +234,7 @@ def transform_to_page(user: User, board: Page) -> Page:
         str(_l("%(title)s (synthèse)", title=board.title)),
         markdown if markdown is not None else board.markdown,
         parent_id=board.parent_id,
-        message=str(_l("Transformé depuis le tableau « %(title)s »", title=board.title)),
+        message=revision_messages.coded(revision_messages.BOARD_CONVERTED, board.title),
     )
     link = db.session.get(MetaplanPage, board.id) or MetaplanPage(board_id=board.id, page_id=0)
     link.page_id = page.id

@@ -7,7 +7,7 @@ import datetime as dt
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 
-from . import events, kinds, live, page_slugs
+from . import events, kinds, live, page_slugs, revision_messages
 from .db import db
 from .errors import (
     Conflict,
@@ -178,7 +178,7 @@ def create_page(
     )
     db.session.add(page)
     db.session.flush()
-    revision = _add_revision(page, user, message or "Création de la page")
+    revision = _add_revision(page, user, message or revision_messages.PAGE_CREATED)
     _sync_links(page, markdown)
     _bump_tree(space)
     db.session.commit()
@@ -322,7 +322,7 @@ def save_live_revision(page_id: int, markdown: str, author_ids: list[int]) -> Re
         page.markdown = markdown
         _sync_links(page, markdown)
     authors = [u for u in (db.session.get(User, i) for i in dict.fromkeys(author_ids)) if u]
-    revision = _add_revision(page, authors[0] if authors else None, "Modification en direct")
+    revision = _add_revision(page, authors[0] if authors else None, revision_messages.LIVE_EDIT)
     _credit(revision, [u.id for u in authors])
     db.session.commit()
     events.page_saved.send(page, revision=revision)

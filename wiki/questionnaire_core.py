@@ -13,7 +13,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
-from . import events, kinds, pages
+from . import events, kinds, pages, revision_messages
 from .db import db
 from .errors import AnswersExist, NotFound
 from .kinds import PageKind
@@ -37,7 +37,7 @@ KIND = kinds.register(
 )
 NOT_FOUND = _l("Ce questionnaire n'existe pas ou a été supprimé.")
 #: the revision message of a definition change: a code, translated where it is shown
-EDITED = "questionnaire_edited"
+EDITED = revision_messages.QUESTIONNAIRE_EDITED
 #: the builder saves each change: one person's changes within this time make one revision
 GROUP_WITHIN = dt.timedelta(minutes=5)
 

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
+from . import revision_messages
 from .db import db
 from .errors import NotFound
 from .models import Page, Revision, Space, User
@@ -18,18 +19,6 @@ from .permissions import Action, require
 from .spaces import in_id_range
 
 _TOKEN = re.compile(r"\s+|[\w'’-]+|[^\w\s]", re.UNICODE)
-
-#: messages the system stores on revisions, as codes: shown in the reader's language
-SYSTEM_MESSAGES = {
-    "questionnaire_edited": _l("Questionnaire modifié"),
-}
-
-
-def shown_message(message: str | None) -> str:
-    """A revision's message as shown: a code of ``SYSTEM_MESSAGES`` translated, a person's
-    message as typed."""
-    text = message or ""
-    return str(SYSTEM_MESSAGES[text]) if text in SYSTEM_MESSAGES else text
 
 
 @dataclass(frozen=True)
@@ -110,7 +99,7 @@ def restore_revision(user: User, page: Page, number: int) -> Revision | None:
         page,
         markdown=old.markdown,
         title=old.title,
-        message=f"Retour à la version {number}",
+        message=revision_messages.coded(revision_messages.RESTORED, number),
     )
 
 

@@ -36,7 +36,7 @@ def test_restore_and_snapshot_go_through_the_open_room(app, personas) -> None:
         select(Revision).where(Revision.page_id == page.id).order_by(Revision.number.desc())
     )
     assert latest.markdown == "Version un, complétée en atelier ensemble"
-    assert latest.message == "Modification en direct"
+    assert latest.message == "live_edit"  # a code, in words when shown
     authors = set(
         db.session.scalars(
             select(RevisionAuthor.user_id).where(RevisionAuthor.revision_id == latest.id)

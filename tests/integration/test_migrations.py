@@ -101,3 +101,68 @@ def test_upgrade_keeps_data_and_cascades_work(database_url):
             assert session.query(User).count() == 1
     finally:
         engine.dispose()
+
+
+def test_system_revision_messages_become_codes(database_url):
+    """Texts earlier versions stored in French become codes, shown in each reader's
+    language; a person's own message is left as typed; going down gives the texts back."""
+    from sqlalchemy import text
+
+    migrate.upgrade(database_url, "0008_memoire")
+    engine = make_engine(database_url)
+    messages = [
+        "Création de la page",
+        "Modification en direct",
+        "Retour à la version 12",
+        "Retour à la version d'avant",
+        "Relu en atelier",
+    ]
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO spaces (slug, title, description, visibility, quota_bytes,"
+                    " tree_version, created_at) VALUES ('s', 'S', '', 'members', 1, 0,"
+                    " CURRENT_TIMESTAMP)"
+                )
+            )
+            space_id = connection.execute(text("SELECT id FROM spaces")).scalar_one()
+            connection.execute(
+                text(
+                    "INSERT INTO pages (space_id, kind, title, slug, position, markdown,"
+                    " revision_number, created_at, updated_at, is_model,"
+                    " hidden_from_memoire) VALUES (:s, 'page', 'P', 'p', 0, '', 0,"
+                    " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, false, false)"
+                ),
+                {"s": space_id},
+            )
+            page_id = connection.execute(text("SELECT id FROM pages")).scalar_one()
+            for number, message in enumerate(messages, start=1):
+                connection.execute(
+                    text(
+                        "INSERT INTO revisions (page_id, number, title, markdown, message,"
+                        " created_at) VALUES (:p, :n, 'P', '', :m, CURRENT_TIMESTAMP)"
+                    ),
+                    {"p": page_id, "n": number, "m": message},
+                )
+
+        def stored() -> list[str]:
+            with engine.connect() as connection:
+                return list(
+                    connection.execute(
+                        text("SELECT message FROM revisions ORDER BY number")
+                    ).scalars()
+                )
+
+        migrate.upgrade(database_url, "0009_revision_codes")
+        assert stored() == [
+            "page_created",
+            "live_edit",
+            "restored:12",
+            "Retour à la version d'avant",
+            "Relu en atelier",
+        ]
+        migrate.downgrade(database_url, "0008_memoire")
+        assert stored() == messages
+    finally:
+        engine.dispose()

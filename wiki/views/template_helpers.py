@@ -9,7 +9,7 @@ from flask_babel import format_date, format_datetime, format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from .. import revisions
+from .. import revision_messages
 
 ROLE_LABELS = {
     "facilitator": _l("Animateur·rice"),
@@ -47,7 +47,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(_date, "date")
     app.add_template_filter(_datetime, "datetime")
     app.add_template_filter(_filesize, "filesize")
-    app.add_template_filter(revisions.shown_message, "revision_message")
+    app.add_template_filter(revision_messages.shown, "revision_message")
     app.add_template_global(ROLE_LABELS, "ROLE_LABELS")
 
     @app.context_processor

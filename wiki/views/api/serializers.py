@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import url_for
 
-from ... import kinds, revisions
+from ... import kinds, revision_messages
 from ...models import Membership, Page, Resource, Revision, Space, User
 from ...page_html import render_page
 
@@ -81,7 +81,7 @@ def revision_json(revision: Revision) -> Json:
         "number": revision.number,
         "title": revision.title,
         "author": user_ref(revision.author),
-        "message": revisions.shown_message(revision.message),  # a system code, in words
+        "message": revision_messages.shown(revision.message),  # a system code, in words
         "created_at": iso(revision.created_at),
     }
 
