@@ -1,5 +1,6 @@
-"""Command line: ``flask --app app db upgrade | demo | users create | tokens create``, and
-operations: ``backup PATH``, ``restore PATH [--force]``, ``check``."""
+"""Command line: ``flask --app app db upgrade | demo | users create | tokens create``,
+``import ZIP --space SLUG [--as EMAIL]``, and operations: ``backup PATH``,
+``restore PATH [--force]``, ``check``."""
 
 from __future__ import annotations
 
@@ -148,7 +149,25 @@ def check_command() -> None:
         raise SystemExit(1)
 
 
+@click.command("import")
+@with_appcontext
+@click.argument("zip_path", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--space", "space_ref", required=True, help="L'espace qui reçoit les pages.")
+@click.option("--as", "email", default=None, help="Le compte qui importe (défaut : un admin).")
+def import_command(zip_path: Path, space_ref: str, email: str | None) -> None:
+    """Import a zip of Markdown pages (a Cercle Markdown export, or notes from elsewhere)
+    into the space SPACE, then print what was imported and what was left out."""
+    from . import import_markdown
+
+    try:
+        report = import_markdown.import_from_path(zip_path, space_ref, email, current_app.config)
+    except CercleError as error:
+        raise click.ClickException(error.message) from None
+    for line in report.lines():
+        click.echo(line)
+
+
 def init_app(app: Flask) -> None:
-    commands = (db_cli, users_cli, tokens_cli, demo_command)
+    commands = (db_cli, users_cli, tokens_cli, demo_command, import_command)
     for command in (*commands, backup_command, restore_command, check_command):
         app.cli.add_command(command)

@@ -58,7 +58,7 @@ class Archive:
     ignored: int = 0
 
 
-def _megabytes(size: int) -> str:
+def megabytes(size: int) -> str:
     return f"{size / MB:.0f}" if size >= MB else f"{size / MB:.1f}"
 
 
@@ -110,8 +110,8 @@ def _check_totals(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
             _l(
                 "Une fois décompressée, l'archive ferait %(size)s Mo, plus que les %(max)s Mo "
                 "permis : découpez-la en plusieurs archives.",
-                size=_megabytes(total),
-                max=_megabytes(limits.max_total_bytes),
+                size=megabytes(total),
+                max=megabytes(limits.max_total_bytes),
             ),
             field="file",
         )
@@ -147,7 +147,7 @@ def _readable(info: zipfile.ZipInfo, path: str, archive: Archive, limits: Limits
             _l(
                 "« %(name)s » dépasse la taille maximale d'un fichier (%(max)s Mo) : ignoré.",
                 name=path,
-                max=_megabytes(limits.max_file_bytes),
+                max=megabytes(limits.max_file_bytes),
             )
         )
         return False

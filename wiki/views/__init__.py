@@ -28,3 +28,6 @@ def register_blueprints(app: Flask) -> None:
     from . import mindmap  # issue 10: the mind map kind view and its SVG
 
     app.register_blueprint(mindmap.bp)
+    from . import imports  # issue 11: importing a zip of Markdown pages into a space
+
+    app.register_blueprint(imports.bp)
