@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 #: the colours a card may have: code → (label, pattern). The pattern (a CSS class drawing
 #: stripes, dots…) and the label say it too, for who cannot tell the colours apart.
@@ -59,7 +60,15 @@ def board_markdown(state: Mapping[str, Any]) -> str:
     parts: list[str] = []
     hidden = int(board.get("written") or 0)
     if hidden:
-        parts.append(str(_l("_%(n)s cartes écrites, pas encore dévoilées._", n=hidden)))
+        parts.append(
+            str(
+                lazy_ngettext(
+                    "_%(num)s carte écrite, pas encore dévoilée._",
+                    "_%(num)s cartes écrites, pas encore dévoilées._",
+                    hidden,
+                )
+            )
+        )
     for key in ordered_clusters(clusters):
         items = [_item(cards[k]) for k in ordered_cards(cards, key)]
         name = one_line(clusters[key].get("name") or "") or str(_l("Groupe sans nom"))

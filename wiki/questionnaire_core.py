@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import func, select, update
 
 from . import events, kinds, pages, revision_messages
@@ -248,9 +249,11 @@ def answered_question_ids(question_ids: Iterable[int]) -> set[int]:
 
 def lost_answers_error(count: int) -> AnswersExist:
     return AnswersExist(
-        _l(
-            "Des personnes ont déjà répondu à %(count)s des questions retirées ou changées de "
+        lazy_ngettext(
+            "Des personnes ont déjà répondu à la question retirée ou changée de type : "
+            "confirmez que leurs réponses seront supprimées.",
+            "Des personnes ont déjà répondu à %(num)s des questions retirées ou changées de "
             "type : confirmez que leurs réponses seront supprimées.",
-            count=count,
+            count,
         )
     )

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import Engine, MetaData, func, inspect, select
 
 from . import migrate
@@ -84,11 +85,14 @@ def check_empty(instance: Target, engine: Engine) -> None:
     rows, files = _content_rows(engine), _has_files(instance.upload_dir)
     if rows or files:
         raise Conflict(
-            _l(
-                "Cette instance n'est pas vide (%(rows)s lignes : comptes, espaces, pages, "
+            lazy_ngettext(
+                "Cette instance n'est pas vide (%(num)s ligne : comptes, espaces, pages, "
                 "ressources ; fichiers : %(files)s). Restaurez dans une instance vide, ou "
                 "ajoutez --force pour tout remplacer.",
-                rows=rows,
+                "Cette instance n'est pas vide (%(num)s lignes : comptes, espaces, pages, "
+                "ressources ; fichiers : %(files)s). Restaurez dans une instance vide, ou "
+                "ajoutez --force pour tout remplacer.",
+                rows,
                 files=_l("oui") if files else _l("non"),
             )
         )
