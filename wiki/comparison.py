@@ -118,6 +118,11 @@ def _cells(space: Space, page: Page, titles: list[str]) -> list[Cell]:
 def table(user: User | None, space: Space, kind_name: str) -> Table:
     """The comparison of the space's pages of ``kind_name`` (anyone who reads the space)."""
     require(user, space, Action.READ, writing=False)
+    return build_table(space, kind_name)
+
+
+def build_table(space: Space, kind_name: str) -> Table:
+    """The comparison table itself, for a caller that checked permission (exports)."""
     kind = comparable(kind_name)
     titles = section_titles(kind)
     columns = sheets(space, kind)

@@ -6,6 +6,7 @@ page" copies it into an ordinary page.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -78,3 +79,20 @@ def board_markdown(state: Mapping[str, Any]) -> str:
         title = _l("Cartes sans groupe") if clusters else _l("Cartes")
         parts.append("\n".join([f"## {title}", "", *loose]))
     return "\n\n".join(parts) + "\n" if parts else ""
+
+
+_CARD_LINE = re.compile(r"^(- .*?) — (.+?)( \(\d+ gommettes?\))?$")
+
+
+def credit_authors(markdown: str, names: Mapping[str, str | None]) -> str:
+    """A board's rendition with each card's author as the mémoire credits them: ``names``
+    maps the name written on the card to the one to print (None: print none)."""
+    lines = []
+    for line in markdown.split("\n"):
+        match = _CARD_LINE.match(line)
+        if match and match.group(2) in names:
+            credited = names[match.group(2)]
+            by = f" — {credited}" if credited else ""
+            line = f"{match.group(1)}{by}{match.group(3) or ''}"
+        lines.append(line)
+    return "\n".join(lines)

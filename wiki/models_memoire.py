@@ -158,6 +158,8 @@ class ExportJob(Base):
     )
     #: the process that runs it (host:pid), so a restart knows what was left behind
     worker: Mapped[str] = mapped_column(String(80), default="")
+    #: how many times a runner started it (a job interrupted twice fails "interrupted")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
     started_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)

@@ -70,10 +70,15 @@ def load_rows(questionnaire: Questionnaire) -> Rows:
     return [(r, answers[r.id]) for r in responses]
 
 
-def names_of(questionnaire: Questionnaire, rows: Rows) -> dict[int, str]:
-    """Response id → who answered, for named questionnaires only."""
+def names_of(questionnaire: Questionnaire, rows: Rows, credits: Any = None) -> dict[int, str]:
+    """Response id → who answered, for named questionnaires only. With ``credits`` (a
+    ``wiki.credits.Credits``, for the mémoire's exports) a member is named as they chose to
+    be credited, and not at all when they chose not to be."""
     if questionnaire.anonymous:
         return {}
+    if credits is not None:
+        named = {r.id: credits.name(r.user_id) if r.user_id else r.name for r, _ in rows}
+        return {response_id: name for response_id, name in named.items() if name}
     user_ids = {r.user_id for r, _ in rows if r.user_id}
     rows_ = db.session.execute(select(User.id, User.name).where(User.id.in_(user_ids)))
     users = {user_id: name for user_id, name in rows_}
@@ -244,12 +249,17 @@ def _radar(
 
 
 def compute(
-    questionnaire: Questionnaire, *, viewer_key: str | None = None, manager: bool = False
+    questionnaire: Questionnaire,
+    *,
+    viewer_key: str | None = None,
+    manager: bool = False,
+    credits: Any = None,
 ) -> dict[str, Any]:
-    """The results dict (see docs/questionnaires-contract.md), without permission checks."""
+    """The results dict (see docs/questionnaires-contract.md), without permission checks;
+    ``credits``: names as the mémoire prints them (see ``names_of``)."""
     questions = ordered(questionnaire)
     rows = load_rows(questionnaire)
-    names = names_of(questionnaire, rows)
+    names = names_of(questionnaire, rows, credits)
     mine = next((a for r, a in rows if viewer_key and r.respondent_key == viewer_key), None)
     found: dict[str, Any] = {
         "questionnaire_id": questionnaire.id,
