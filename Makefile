@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app app
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install browser-deps nginx-deps lint translations
+.PHONY: run test install browser-deps nginx-deps pdf-deps lint translations
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -29,6 +29,13 @@ browser-deps:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Installez Chromium : sudo apt-get install -y chromium"; exit 1; fi; }
 
+# Poppler's pdftoppm for the PDF export's tests (pages rendered to PNG); WeasyPrint's Pango.
+pdf-deps:
+	@command -v pdftoppm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu >/dev/null; \
+	  else echo "Installez : sudo apt-get install -y poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu"; fi; }
+
 # Debian's nginx for tests/scale (each test starts its own on a loopback port with
 # deploy/nginx/cercle.conf). policy-rc.d keeps the package from starting the system service.
 nginx-deps:
@@ -51,7 +58,7 @@ js: node_modules/.package-lock.json
 	npm run build
 
 # Installs what the suite needs and runs all of it (SQLite and PostgreSQL, browser included).
-test: install browser-deps nginx-deps node_modules/.package-lock.json
+test: install browser-deps nginx-deps pdf-deps node_modules/.package-lock.json
 	$(PY) -m pytest -q -p no:cacheprovider
 
 lint: install
