@@ -73,7 +73,9 @@ PDF = pdf_bytes("Compte rendu de la journée")
 @pytest.fixture
 def sample(personas) -> Sample:
     space, anim, part = personas.space, personas.facilitator, personas.participant
-    image = add_file(anim, space, "Plan du site.png", png(), title="Plan", tags="carte, lieu")
+    image = add_file(
+        anim, space, "Plan du site.png", png(160, 60), title="Plan", tags="carte, lieu"
+    )
     pdf = add_file(part, space, "compte-rendu.pdf", PDF, description="Le CR")
     resources.add_link(anim, space, url="https://www.avise.org", title="Avise", tags="ess")
     statuts = pages.create_page(anim, space, "Statuts", "Les formes juridiques.\n")

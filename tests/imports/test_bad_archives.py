@@ -130,7 +130,9 @@ def test_an_obsidian_vault(personas):
         {
             "Coffre/Projets.md": "Les projets du territoire.\n",
             "Coffre/Projets/Cantine partagée.md": "![[plan.png|300]]\n\nVoir [[Ressourcerie]].\n",
-            "Coffre/Projets/Ressourcerie.md": "---\ntags:\n  - ess\n  - réemploi\n---\n# Ressourcerie\n\nTexte.\n",
+            "Coffre/Projets/Ressourcerie.md": (
+                "---\ntags:\n  - ess\n  - réemploi\n---\n# Ressourcerie\n\nTexte.\n"
+            ),
             "Coffre/Journal/2026-03-12.md": "Réunion.\n![photo](../pieces/photo%201.png)\n",
             "Coffre/pieces/plan.png": png(),
             "Coffre/pieces/photo 1.png": png(4, 4),

@@ -1,4 +1,4 @@
-"""``flask --app app import ZIP --space SLUG [--as EMAIL]``: the report, or the refusal, in words."""
+"""``flask --app app import ZIP --space SLUG [--as EMAIL]``: the report, or the refusal."""
 
 from __future__ import annotations
 
