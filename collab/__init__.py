@@ -11,23 +11,10 @@ Several processes (``REDIS_URL``): the Socket.IO message queue carries emits bet
 channels, default ``cercle``); tested by ``tests/collab/test_multiprocess.py``.
 
 Async mode: ``threading`` with simple-websocket (``COLLAB_ASYNC_MODE``, default ``threading``;
-``gevent`` only through ``bench/gevent_server.py``, for measuring). Measured with
-``bench/collab.py`` (2 cores shared with the load generator; figures, commands and profile in
-the bench docstring): 30 clients on one page p99 19 ms (Node reference 4 ms); 100 clients
-converged, p99 181-222 ms (Node 32-87 ms), the server at 58-75 % of a core, most of it the
-fan-out (one queued send and thread wake-up per client and flush).
-threading against gevent 26.9 + gevent-websocket 0.10.1 (issue 3; interleaved runs under the
-same load, 4 per mode at 30 and 100 clients, 2 at 3 pages x 10): gevent uses 20-45 % less
-server CPU (35 % of a core against 62 % at 100 clients) and ~17 MB less RSS, and converged
-everywhere (flusher and housekeeper as greenlets, patched locks, events and sleeps; no error
-logged), but its latency is no better: at 30 clients p99 53-72 ms against 19-45 ms (lower
-with threading in every run), p50 8.6-10.5 ms against 7.4-8.6 ms; at 100 clients and 3 x 10
-both spread with the machine's load (p99 gevent 91-483 ms, threading 128-566 ms; 3 x 10:
-61-156 ms against 68-80 ms). So threading is kept: latency as good or better, no
-monkey-patching before every import, no extra dependency, no deprecated library (eventlet
-0.41 warns), and the same code under ``gunicorn -w 1 --threads 100``. Coalescing, not the
-async mode, decides whether 100 clients keep up; gevent's CPU saving is the argument to
-revisit if a server gets CPU-bound.
+``gevent`` only through ``bench/gevent_server.py``, for measuring). Threading is kept: its
+latency was as good or better than gevent's in the measured runs, with no monkey-patching,
+no extra dependency and the same code under ``gunicorn -w 1 --threads 100``; the figures and
+how to reproduce them are in ``bench/collab.py`` and ``bench/README.md``.
 """
 
 from __future__ import annotations
@@ -44,10 +31,11 @@ from flask_socketio import SocketIO
 from wiki import events, live
 from wiki.db import db
 
-from . import board, results
+from . import archived, board, results
 from .docsync import RedisDocSync
 from .hub import NAMESPACE, CollabHub, Settings
 from .namespace import CollabNamespace
+from .revocation import Revocations
 from .snapshot import Housekeeper
 from .store import SqlUpdateStore
 
@@ -65,6 +53,7 @@ class Collab:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     #: signal handlers, kept alive here (blinker holds them weakly)
     handlers: list[Any] = field(default_factory=list)
+    revocations: Revocations | None = None
 
     def start(self) -> None:
         """Start the flusher and the housekeeper once (lazily: importing does nothing)."""
@@ -74,6 +63,8 @@ class Collab:
         with self._lock:
             if not self._started:
                 self._started = True
+                if self.revocations is not None:
+                    self.revocations.start()
                 self.socketio.start_background_task(self.hub.flush_loop)
                 self.socketio.start_background_task(self.housekeeper.run)
 
@@ -162,7 +153,8 @@ def init_app(app: Flask) -> Collab:
     collab = Collab(socketio, hub, Housekeeper(app, hub))
     socketio.on_namespace(CollabNamespace(NAMESPACE, hub, collab.start))
     board.init_app(app, hub, collab.housekeeper)  # Métaplan intents from HTTP and the demo
-    results.init_app(app, socketio)  # /results: questionnaires' live wall
+    # /results: questionnaires' live wall
+    _, results_namespace = results.init_app(app, socketio, collab.start)
 
     def apply_text(page: Any, markdown: str, user: Any) -> bool:  # wiki.live.TextApplier
         changed = hub.apply_text(page, markdown, user)
@@ -171,28 +163,45 @@ def init_app(app: Flask) -> Collab:
         return changed
 
     live.register(app, apply_text, hub.live_text, hub.take_authors)
-    _close_on_revocation(app, collab)
+    archived.init_app(app, hub, socketio, collab.handlers)  # archived: read-only at once
+    _close_on_revocation(app, collab, results_namespace, redis_url, f"{channel}:revocations")
     # the first request of a process waits for pages a crash left behind their live text
     app.before_request(collab.housekeeper.catch_up)
     app.extensions[EXTENSION_KEY] = collab
     return collab
 
 
-def _close_on_revocation(app: Flask, collab: Collab) -> None:
-    """A revoked API token, an ended sign-in session: the connections of this process opened
-    with it are closed at once."""
+def _close_on_revocation(
+    app: Flask,
+    collab: Collab,
+    results_namespace: results.ResultsNamespace,
+    redis_url: str | None,
+    channel: str,
+) -> None:
+    """A revoked API token, an ended sign-in session: the connections opened with it, on
+    both namespaces and in every process, are closed at once (``collab.revocation``)."""
+    server = collab.socketio.server
 
-    def close(**which: Any) -> None:
-        if has_app_context() and current_app._get_current_object() is not app:
-            return  # another app's (tests build many apps in one process)
-        for sid in collab.hub.sids_of(**which):
-            collab.socketio.server.disconnect(sid, namespace=NAMESPACE)
+    def close_local(token_id: int | None, session_ids: frozenset[int]) -> None:
+        for sid in collab.hub.sids_of(token_id=token_id, session_ids=session_ids):
+            server.disconnect(sid, namespace=NAMESPACE)
+        for sid in results_namespace.sids_of(token_id, session_ids):
+            server.disconnect(sid, namespace=results.NAMESPACE)
+
+    collab.revocations = Revocations(
+        close_local, redis_url, channel, collab.socketio.start_background_task, collab.hub.stopped
+    )
+
+    def ours() -> bool:  # tests build many apps in one process: not another app's event
+        return not has_app_context() or current_app._get_current_object() is app
 
     def on_revoked(_sender: Any, token_id: int, **_extra: Any) -> None:
-        close(token_id=token_id)
+        if ours():
+            collab.revocations.revoked(token_id=token_id)
 
     def on_sessions_ended(_sender: Any, session_ids: list[int], **_extra: Any) -> None:
-        close(session_ids=frozenset(session_ids))
+        if ours():
+            collab.revocations.revoked(session_ids=frozenset(session_ids))
 
     collab.handlers += [on_revoked, on_sessions_ended]
     events.token_revoked.connect(on_revoked)

@@ -102,6 +102,12 @@ class Credential:
     token_id: int | None = None
     session_id: int | None = None
 
+    def matches(self, token_id: int | None, session_ids: frozenset[int]) -> bool:
+        """True when this is the revoked token or one of the ended sessions."""
+        return (token_id is not None and self.token_id == token_id) or (
+            self.session_id is not None and self.session_id in session_ids
+        )
+
 
 @dataclass
 class Client:
@@ -148,8 +154,7 @@ class CollabHub:
         return [
             c.sid
             for c in list(self.clients.values())
-            if (token_id is not None and c.credential.token_id == token_id)
-            or (c.credential.session_id is not None and c.credential.session_id in session_ids)
+            if c.credential.matches(token_id, frozenset(session_ids))
         ]
 
     def disconnect(self, sid: str) -> list[int]:

@@ -32,14 +32,16 @@ from typing import Any
 
 from flask import Flask, current_app, has_app_context, request
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from flask_socketio import Namespace, SocketIO, join_room, leave_room
 
-from wiki import access_logs, accounts, events, questionnaire_results
+from wiki import access_logs, events, questionnaire_results
 from wiki.db import db
 from wiki.errors import CercleError, NotFound, ValidationError
 from wiki.models import User
 from wiki.questionnaire_core import load
+
+from . import credentials
+from .hub import Credential
 
 NAMESPACE = "/results"
 EVENT = "results"
@@ -169,21 +171,32 @@ def _questionnaire_id(data: Any) -> int:
 
 
 class ResultsNamespace(Namespace):
-    def __init__(self, broadcaster: ResultsBroadcaster) -> None:
+    def __init__(self, broadcaster: ResultsBroadcaster, started: Callable[[], None]) -> None:
         super().__init__(NAMESPACE)
         self.broadcaster = broadcaster
+        self._started = started
         self.users: dict[str, int | None] = {}
+        self.credential_of: dict[str, Credential] = {}
 
     def on_connect(self, auth: Any = None) -> None:
-        token = auth.get("token") if isinstance(auth, dict) else None
-        user = accounts.user_for_token(token) if isinstance(token, str) and token else None
-        if user is None and current_user and current_user.is_authenticated:
-            user = current_user._get_current_object()
+        # anonymous visitors watch link-shared results: no user, nothing to revoke
+        user, credential = credentials.identify(auth)
+        self._started()
         self.users[request.sid] = user.id if user is not None else None
+        self.credential_of[request.sid] = credential
 
     def on_disconnect(self, *_args: Any) -> None:
         self.users.pop(request.sid, None)
+        self.credential_of.pop(request.sid, None)
         self.broadcaster.forget(request.sid)
+
+    def sids_of(self, token_id: int | None, session_ids: frozenset[int]) -> list[str]:
+        """The connections opened with this API token or these sessions (to close them)."""
+        return [
+            sid
+            for sid, credential in list(self.credential_of.items())
+            if credential.matches(token_id, session_ids)
+        ]
 
     def _user(self) -> User | None:
         user_id = self.users.get(request.sid)
@@ -210,12 +223,15 @@ class ResultsNamespace(Namespace):
         return {"ok": True}
 
 
-def init_app(app: Flask, socketio: SocketIO) -> ResultsBroadcaster:
+def init_app(
+    app: Flask, socketio: SocketIO, started: Callable[[], None]
+) -> tuple[ResultsBroadcaster, ResultsNamespace]:
     # the server's access log would pair an address and a time with each answer
     access_logs.hide_answer_submissions()
     broadcaster = ResultsBroadcaster(app, socketio)
     # blinker holds receivers weakly: the broadcaster lives in app.extensions, with the app
     events.answers_changed.connect(broadcaster.on_answers_changed)
-    socketio.on_namespace(ResultsNamespace(broadcaster))
+    namespace = ResultsNamespace(broadcaster, started)
+    socketio.on_namespace(namespace)
     app.extensions[EXTENSION_KEY] = broadcaster
-    return broadcaster
+    return broadcaster, namespace

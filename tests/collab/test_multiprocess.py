@@ -149,3 +149,25 @@ def test_presence_crosses_processes(two_servers) -> None:
         for client in (on_a, watcher, newcomer):
             if client is not None:
                 client.close()
+
+
+def test_revoking_a_token_on_one_process_closes_its_connection_on_the_other(two_servers) -> None:
+    """The token is revoked through process A; its live connection, held by process B, is
+    closed by B (the revocation crosses processes on Redis), the other token's stays."""
+    import requests
+
+    a, b = two_servers
+    revoked = YClient(b.url, b.tokens["participant"], b.page_id, reconnect=False).connect()
+    kept = YClient(b.url, b.tokens["facilitator"], b.page_id, reconnect=False).connect()
+    try:
+        headers = {"Authorization": f"Bearer {a.tokens['participant']}"}
+        listed = requests.get(f"{a.url}/api/v1/tokens", headers=headers, timeout=10).json()
+        token_id = listed[0]["id"]  # the seed gives each person one token
+        deleted = requests.delete(f"{a.url}/api/v1/tokens/{token_id}", headers=headers, timeout=10)
+        assert deleted.status_code == 204
+        wait_for(lambda: not revoked.sio.connected, what="connexion fermée sur l'autre processus")
+        assert kept.sio.connected
+    finally:
+        for client in (revoked, kept):
+            if client.sio.connected:
+                client.close()

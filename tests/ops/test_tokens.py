@@ -143,3 +143,26 @@ def test_the_command_line_names_a_token(app, personas):
         args=["tokens", "create", "part@cercle.test", "--name", "x" * 81]
     )
     assert too_long.exit_code == 1 and "80 caractères" in too_long.output
+
+
+def test_revoking_a_token_closes_its_live_results_connection(app, personas, anonymous):
+    """The questionnaires' live wall (/results) is closed like the editor's connection."""
+    revoked, secret = tokens.create(personas.participant, "Écran")
+    _kept, kept_secret = tokens.create(personas.participant, "Autre écran")
+    state = collab.get(app)
+    state._started = True  # no flusher or housekeeper thread (they would outlive the database)
+    results_ns = "/results"
+    sockets = [
+        state.socketio.test_client(app, namespace=results_ns, auth={"token": s})
+        for s in (secret, kept_secret)
+    ]
+    try:
+        assert all(socket.is_connected(results_ns) for socket in sockets)
+        response = anonymous.delete(f"/api/v1/tokens/{revoked.id}", headers=bearer(kept_secret))
+        assert response.status_code == 204
+        assert not sockets[0].is_connected(results_ns)
+        assert sockets[1].is_connected(results_ns)
+    finally:
+        for socket in sockets:
+            if socket.is_connected(results_ns):
+                socket.disconnect(namespace=results_ns)
