@@ -88,6 +88,9 @@ PAGES: list[Check] = [
     Check(READER, SPACE + "/comparer/fiche_statut", ("[data-compare-position]",), phone=True),
     Check(ADMIN, "/admin/modeles"),
     Check(ADMIN, "/admin/modeles/fiche_statut"),
+    # issue 11: importing a zip of Markdown pages into a space
+    Check(FACILITATOR, SPACE + "/importer"),
+    Check(FACILITATOR, SPACE + "/importer", phone=True),
     # issue 12: sessions and tokens in the profile, an admin's password-reset link
     Check(FACILITATOR, "/profil", phone=True),
     Check(ANONYMOUS, "/mot-de-passe/{reset}"),
