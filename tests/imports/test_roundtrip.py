@@ -13,7 +13,7 @@ import yaml
 from flask import current_app
 from sqlalchemy import select
 
-from wiki import export_markdown, front_matter, import_markdown, memoire, resources
+from wiki import export_markdown, front_matter, import_markdown, memoire, pages, resources
 from wiki.db import db
 from wiki.import_archive import Limits
 from wiki.memoire import ItemRef
@@ -170,3 +170,23 @@ def test_live_text_is_exported(app, personas, sample, tmp_path):
     )
     with zipfile.ZipFile(export(sample.space, tmp_path)) as zf:
         assert "Écrit en direct." in zf.read("statuts/index.md").decode()
+
+
+def test_names_the_layout_keeps_for_itself(personas, tmp_path):
+    space, anim = personas.space, personas.facilitator
+    files = pages.create_page(anim, space, "Fichiers", "Le dossier.\n")
+    pages.create_page(anim, space, "Index", "Sous-page.\n", parent_id=files.id)
+    pages.create_page(anim, space, "README", "Une page.\n")
+    orphan_parent = pages.create_page(anim, space, "Hors mémoire", "")
+    pages.create_page(anim, space, "Orpheline", "Sans parent.\n", parent_id=orphan_parent.id)
+    items = [ItemRef("page", p.id) for p in tree_pages(space) if p.id != orphan_parent.id]
+    with zipfile.ZipFile(export(space, tmp_path, items)) as zf:
+        names = set(zf.namelist())
+        orphan = front_matter.split(zf.read("orpheline.md").decode())[0]
+    assert {"fichiers-2/index.md", "fichiers-2/index-2.md", "readme-2.md"} <= names
+    assert orphan["parent"] is None  # its parent is not exported: at the top
+    target = new_space(personas)
+    with (tmp_path / "export.zip").open("rb") as source:
+        run_import(personas, target, source)
+    titles = sorted((d, t) for d, t, _k, _h in shape(target))
+    assert titles == [(0, "Fichiers"), (0, "Orpheline"), (0, "README"), (1, "Index")]
