@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app, render_template
-from sqlalchemy import select
 
+from . import memoire_content
 from .credits import Credits
 from .db import db
 from .export_common import (
@@ -41,7 +41,7 @@ from .export_common import (
 )
 from .export_markdown import Entry, plan
 from .memoire import ItemRef
-from .models import Membership, Space, User
+from .models import Space
 from .models_memoire import MemoireCover
 from .site_content import Renderer, Section, folded
 
@@ -81,27 +81,19 @@ def _section(entry: Entry, file: str, renderer: Renderer) -> Section:
 
 
 def _cover(space: Space, credits: Credits) -> dict[str, Any]:
-    cover = db.session.get(MemoireCover, space.id)
-    members = db.session.execute(
-        select(User.id, User.name)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.space_id == space.id)
-        .order_by(User.name, User.id)
-    ).all()
-    people = []
-    for user_id, _name in members:
-        shown = credits.name(user_id)
-        if shown:
-            structure = credits.structure(user_id)
-            people.append(f"{shown} ({structure})" if structure else shown)
+    """The PDF's cover (``memoire_content.cover_of``: names as consented), with the
+    introduction as Markdown, rendered by the site's renderer (relative links)."""
+    cover = memoire_content.cover_of(space, credits)
+    saved = db.session.get(MemoireCover, space.id)
+    people = [f"{p.name} ({p.structure})" if p.structure else p.name for p in cover.participants]
     return {
-        "title": (cover.title if cover and cover.title else space.title),
-        "subtitle": cover.subtitle if cover else "",
-        "dates": cover.dates if cover else "",
-        "facilitators": cover.facilitators if cover else "",
-        "funder": cover.funder if cover else "",
-        "licence": cover.licence if cover else "",
-        "introduction": (cover.introduction if cover else "") or space.description,
+        "title": cover.title,
+        "subtitle": cover.subtitle,
+        "dates": cover.dates,
+        "facilitators": cover.facilitators,
+        "funder": cover.funder,
+        "licence": cover.licence,
+        "introduction": (saved.introduction if saved else "") or space.description,
         "people": people,
     }
 

@@ -4,7 +4,9 @@ What ``wiki.export_site`` puts in each HTML file: a page's text rendered with ev
 the space's own pages and files made relative to the site (``[[Titre]]`` links too; one to
 a page left out of the site becomes its plain label), a mind map as its server SVG, a
 comparison table, the list of the resources; and, per section, its plain text for the
-search index. Names are printed as each person consented (``wiki.credits``).
+search index. Names are printed as each person consented (``wiki.credits``). A
+questionnaire (its questions, its results and their charts) and the cover come from
+``wiki.memoire_content``, as the PDF has them.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 from markupsafe import Markup
 from sqlalchemy import select
 
-from . import comparison, kinds, mindmap
+from . import comparison, kinds, memoire_content, mindmap
 from .credits import Credits
 from .db import db
 from .export_common import OwnLinks, credited_authors, rewrite, text_now
@@ -113,7 +115,11 @@ class Renderer:
 
     def page(self, section: Section, page: Page) -> None:
         text = text_now(page, self.credits)
-        section.html = self.render(text)
+        if page.kind == "questionnaire":
+            # its questions and its results with their charts, as the PDF shows them
+            section.html = memoire_content.page_html(self.space, page, self.credits)
+        else:
+            section.html = self.render(text)
         section.authors = credited_authors(page, self.credits)
         if page.kind == "mind_map":
             section.svg = trusted_svg(mindmap.page_svg(text, page.title))
