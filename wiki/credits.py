@@ -92,7 +92,7 @@ def set_consent(user: User, space: Space, choice: str, structure: str = "") -> C
         raise ValidationError(
             _l("Choisissez : nom complet, initiales ou pas du tout."), field="choice"
         )
-    structure = " ".join(structure.split())
+    structure = " ".join(structure.replace("\x00", " ").split())
     if len(structure) > STRUCTURE_MAX:
         raise ValidationError(
             _l("Le nom de la structure dépasse %(max)s caractères.", max=STRUCTURE_MAX),
@@ -107,3 +107,26 @@ def set_consent(user: User, space: Space, choice: str, structure: str = "") -> C
     consent.updated_at = _utcnow()
     db.session.commit()
     return consent
+
+
+def has_chosen(space: Space, user: User | None) -> bool:
+    """Whether ``user`` already said how to be credited (the space asks once)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return True
+    is_member = db.session.scalar(
+        select(Membership.id).where(Membership.space_id == space.id, Membership.user_id == user.id)
+    )
+    return is_member is None or consent_of(space, user.id) is not None
+
+
+def members_choices(user: User, space: Space) -> list[tuple[User, CreditConsent | None]]:
+    """Every member with their choice (None: not chosen yet), for the facilitators."""
+    require(user, space, Action.MANAGE, writing=False)
+    found = consents(space)
+    members = db.session.scalars(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.space_id == space.id)
+        .order_by(User.name)
+    )
+    return [(member, found.get(member.id)) for member in members]

@@ -10,6 +10,7 @@ API's ``selection`` and an ``ExportJob``'s stored JSON.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -17,11 +18,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
 from . import kinds
+from .credits import Credits
 from .db import db
-from .errors import ValidationError
-from .models import Page, Space
-from .models_memoire import ITEM_KINDS, MemoireCover, MemoireItem
+from .errors import UnknownReference, ValidationError
+from .models import Membership, Page, Space, User
+from .models_memoire import DEFAULT_LICENCE, ITEM_KINDS, MemoireCover, MemoireItem, _utcnow
 from .navigation import page_tree
+from .permissions import Action, require
+from .spaces import one_line
 
 
 @dataclass(frozen=True)
@@ -110,8 +114,13 @@ def parse_selection(space: Space, raw: Any) -> list[ItemRef]:
         kind = entry["item_kind"]
         if kind == "page":
             ref_id = entry.get("ref_id")
-            if not isinstance(ref_id, int) or isinstance(ref_id, bool) or ref_id not in page_ids:
+            if not isinstance(ref_id, int) or isinstance(ref_id, bool):
                 raise ValidationError(
+                    _l("L'élément n° %(n)s de la sélection n'est pas compris.", n=index),
+                    field="selection",
+                )
+            if ref_id not in page_ids:
+                raise UnknownReference(
                     _l(
                         "L'élément n° %(n)s de la sélection n'est pas une page de cet espace.",
                         n=index,
@@ -163,3 +172,179 @@ def store_selection(space: Space, items: list[ItemRef], user_id: int | None) -> 
                 ref_key=item.ref_key,
             )
         )
+
+
+# --- Saving the selection, the cover (issue 11, curation) ---------------------------------
+
+TITLE_MAX, SUBTITLE_MAX, DATES_MAX, FUNDER_MAX, LICENCE_MAX = 200, 300, 200, 300, 100
+FACILITATORS_MAX, INTRODUCTION_MAX = 2000, 50_000
+_MULTILINE_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+COVER_FIELDS = ("title", "subtitle", "dates", "facilitators", "funder", "licence", "introduction")
+_LIMITS = {
+    "title": TITLE_MAX,
+    "subtitle": SUBTITLE_MAX,
+    "dates": DATES_MAX,
+    "facilitators": FACILITATORS_MAX,
+    "funder": FUNDER_MAX,
+    "licence": LICENCE_MAX,
+    "introduction": INTRODUCTION_MAX,
+}
+_NAMES = {
+    "title": _l("Le titre"),
+    "subtitle": _l("Le sous-titre"),
+    "dates": _l("Les dates"),
+    "facilitators": _l("La liste des animateur·rices"),
+    "funder": _l("Le financeur"),
+    "licence": _l("La licence"),
+    "introduction": _l("L'introduction"),
+}
+
+
+@dataclass(frozen=True)
+class Cover:
+    """The cover as the mémoire prints it: what a facilitator wrote, else the defaults (the
+    space's title and dates, its facilitators as credited, CC BY-SA 4.0); ``participants``
+    are the other members as their credit consent allows, with their structure."""
+
+    title: str
+    subtitle: str
+    dates: str
+    facilitators: str
+    funder: str
+    licence: str
+    introduction: str
+    participants: list[tuple[str, str]]
+    saved: bool  # a facilitator saved a cover
+    has_selection: bool  # a facilitator saved a selection
+
+
+def default_dates(space: Space) -> str:
+    """The space's dates in words ("12 mars 2026", "12 mars 2026 – 14 mars 2026"), or ""."""
+    from flask_babel import format_date
+
+    if space.starts_on is None:
+        return ""
+    text = format_date(space.starts_on, "d MMMM y")
+    if space.ends_on and space.ends_on != space.starts_on:
+        text += " – " + format_date(space.ends_on, "d MMMM y")
+    return text
+
+
+def _members(space: Space, facilitators: bool) -> list[int]:
+    role = Membership.role == "facilitator"
+    return list(
+        db.session.scalars(
+            select(Membership.user_id)
+            .join(User, User.id == Membership.user_id)
+            .where(Membership.space_id == space.id, role if facilitators else ~role)
+            .order_by(User.name)
+        )
+    )
+
+
+def default_facilitators(space: Space, credits: Credits | None = None) -> str:
+    credits = credits or Credits(space)
+    return ", ".join(credits.names(_members(space, facilitators=True)))
+
+
+def participants(space: Space, credits: Credits | None = None) -> list[tuple[str, str]]:
+    """(name, structure) of the members who are not facilitators, as they agreed to be
+    credited; the uncredited are left out."""
+    credits = credits or Credits(space)
+    found = []
+    for user_id in _members(space, facilitators=False):
+        name = credits.name(user_id)
+        if name:
+            found.append((name, credits.structure(user_id)))
+    return found
+
+
+def cover(space: Space) -> Cover:
+    row = db.session.get(MemoireCover, space.id)
+    credits = Credits(space)
+    stored = {name: (getattr(row, name) or "").strip() if row else "" for name in COVER_FIELDS}
+    return Cover(
+        title=stored["title"] or space.title,
+        subtitle=stored["subtitle"],
+        dates=stored["dates"] or default_dates(space),
+        facilitators=stored["facilitators"] or default_facilitators(space, credits),
+        funder=stored["funder"],
+        licence=stored["licence"] or DEFAULT_LICENCE,
+        introduction=stored["introduction"],
+        participants=participants(space, credits),
+        saved=any(stored.values()),
+        has_selection=bool(row and row.has_selection),
+    )
+
+
+def stored_cover(space: Space) -> dict[str, str]:
+    """What a facilitator wrote (empty strings: the default applies), for the form."""
+    row = db.session.get(MemoireCover, space.id)
+    return {name: (getattr(row, name) or "") if row else "" for name in COVER_FIELDS}
+
+
+def _cover_row(space: Space) -> MemoireCover:
+    row = db.session.get(MemoireCover, space.id)
+    if row is None:
+        row = MemoireCover(space_id=space.id, licence="")
+        db.session.add(row)
+    return row
+
+
+def save_cover(user: User, space: Space, values: dict[str, Any]) -> MemoireCover:
+    """Write the cover fields given in ``values`` (others unchanged); facilitators only,
+    refused once archived. An empty field means "the default"."""
+    require(user, space, Action.MANAGE)
+    cleaned: dict[str, str] = {}
+    for name, value in values.items():
+        if name not in COVER_FIELDS:
+            continue
+        if not isinstance(value, str):
+            raise ValidationError(_l("%(what)s doit être un texte.", what=_NAMES[name]), field=name)
+        if len(value) > _LIMITS[name]:  # as sent: the limit the API document states
+            raise ValidationError(
+                _l(
+                    "%(what)s dépasse %(max)s caractères.",
+                    what=_NAMES[name],
+                    max=_LIMITS[name],
+                ),
+                field=name,
+            )
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValidationError(
+                _l("%(what)s contient un texte mal encodé.", what=_NAMES[name]), field=name
+            ) from None
+        if name in ("introduction", "facilitators"):
+            value = _MULTILINE_CONTROL.sub(" ", value.replace("\r\n", "\n")).strip()
+        else:
+            value = one_line(value)
+        cleaned[name] = value
+    row = _cover_row(space)
+    for name, value in cleaned.items():
+        setattr(row, name, value)
+    row.updated_at = _utcnow()
+    row.updated_by_id = user.id
+    db.session.commit()
+    return row
+
+
+def save_selection(user: User, space: Space, raw: Any) -> list[ItemRef]:
+    """Check and save the facilitator's selection (refused once archived)."""
+    require(user, space, Action.MANAGE)
+    items = parse_selection(space, raw)
+    store_selection(space, items, user.id)
+    db.session.commit()
+    return items
+
+
+def reset_selection(user: User, space: Space) -> None:
+    """Forget the saved selection: the mémoire takes the whole space again."""
+    require(user, space, Action.MANAGE)
+    db.session.execute(delete(MemoireItem).where(MemoireItem.space_id == space.id))
+    row = db.session.get(MemoireCover, space.id)
+    if row is not None:
+        row.has_selection = False
+        row.updated_by_id = user.id
+    db.session.commit()

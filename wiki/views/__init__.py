@@ -28,6 +28,15 @@ def register_blueprints(app: Flask) -> None:
     from . import mindmap  # issue 10: the mind map kind view and its SVG
 
     app.register_blueprint(mindmap.bp)
+    from . import memoire  # issue 11: reorganising the tree, the mémoire builder, credits
+
+    app.register_blueprint(memoire.bp)
     from . import imports  # issue 11: importing a zip of Markdown pages into a space
 
     app.register_blueprint(imports.bp)
+    from . import archive  # issue 11: archive mode, reopening, duplicating, audit log
+
+    app.register_blueprint(archive.bp)
+    from . import exports  # issue 11: the mémoire's export jobs, downloads, print preview
+
+    app.register_blueprint(exports.bp)

@@ -28,5 +28,7 @@ def api_headers(response: Response) -> Response:
     return response
 
 
-from . import comparisons, openapi, pages, questionnaires, resources, spaces  # noqa: E402, F401, I001  (routes register themselves)
+from . import comparisons, exports, openapi, pages, questionnaires, resources, spaces  # noqa: E402, F401, I001  (routes register themselves)
 from . import tokens  # noqa: E402, F401  (issue 12: the caller's own tokens)
+from . import memoire  # noqa: E402, F401  (issue 11: the mémoire, credit consent)
+from . import archive  # noqa: E402, F401  (issue 11: archive, reopen, duplicate)

@@ -11,7 +11,10 @@ from typing import Any
 from flask import jsonify
 
 from . import api_blueprint
+from .openapi_archive import merge_archive
+from .openapi_exports import merge_exports
 from .openapi_kinds import merge_kinds
+from .openapi_memoire import merge_memoire
 from .openapi_questionnaires import merge_into
 from .openapi_schemas import ACCEPTED_FILE_TYPES, SCHEMAS, ref
 from .openapi_tokens import merge_tokens
@@ -65,14 +68,15 @@ SPACE = _path_param("space", "Identifiant numérique ou slug de l'espace.", {"ty
 PAGE_ID = _path_param("id", "Identifiant de la page.", {"type": "integer", "minimum": 1})
 REVISION_N = _path_param("n", "Numéro de la version.", {"type": "integer", "minimum": 1})
 READ_ERRORS = (401, 404)
-WRITE_ERRORS = (400, 401, 403, 404, 409, 413, 415)
+WRITE_ERRORS = (400, 401, 403, 404, 409, 413, 415, 423)
 
 _ERROR_RESPONSES = {
     400: "Entrée invalide (JSON mal formé, type ou champ manquant, valeur refusée).",
     401: "Jeton absent ou invalide.",
     403: "Votre rôle dans l'espace ne permet pas cette action.",
     404: "Introuvable, ou espace auquel vous n'avez pas accès.",
-    409: "Conflit : page modifiée entre-temps (base_revision) ou espace archivé.",
+    409: "Conflit : page modifiée entre-temps (base_revision).",
+    423: "Espace archivé : il se consulte mais ne se modifie plus.",
     413: "Texte ou fichier trop volumineux.",
     415: "Le corps doit être en JSON (ou en formulaire pour les ressources).",
 }
@@ -91,6 +95,8 @@ def _op(
     errors: tuple[int, ...] = READ_ERRORS,
     public: bool = False,
 ) -> Json:
+    if 403 in errors and 423 not in errors:  # what a role may write, an archive refuses
+        errors = (*errors, 423)
     operation: Json = {"summary": summary, "responses": {**responses, **_errors(*errors)}}
     if params:
         operation["parameters"] = list(params)
@@ -231,7 +237,7 @@ PATHS: Json = {
             "Mettre la page à la corbeille.",
             {"204": _ok("Page mise à la corbeille.")},
             params=(PAGE_ID,),
-            errors=(401, 403, 404, 409),
+            errors=(401, 403, 404, 409, 423),
         ),
     },
     "/pages/{id}/revisions": {
@@ -262,7 +268,7 @@ PATHS: Json = {
                 "200": _ok("Rien à changer : la page était déjà identique.", ref("Page")),
             },
             params=(PAGE_ID, REVISION_N),
-            errors=(401, 403, 404, 409),
+            errors=(401, 403, 404, 409, 423),
         ),
     },
 }
@@ -270,6 +276,9 @@ PATHS: Json = {
 merge_into(PATHS, SCHEMAS, op=_op, ok=_ok, body=_body, path_param=_path_param, space=SPACE)
 merge_kinds(PATHS, SCHEMAS, op=_op, ok=_ok, path_param=_path_param, space=SPACE)
 merge_tokens(PATHS, SCHEMAS, op=_op, ok=_ok, path_param=_path_param)
+merge_memoire(PATHS, SCHEMAS, op=_op, ok=_ok, body=_body, space=SPACE)
+merge_exports(PATHS, SCHEMAS, op=_op, ok=_ok, body=_body, path_param=_path_param, space=SPACE)
+merge_archive(PATHS, SCHEMAS, op=_op, ok=_ok, body=_body, space=SPACE)
 
 DOCUMENT: Json = {
     "openapi": "3.1.0",
