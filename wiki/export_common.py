@@ -23,7 +23,8 @@ from .credits import Credits
 from .db import db
 from .errors import NotFound
 from .memoire import ItemRef
-from .models import Page, Resource, Revision, RevisionAuthor, Space, User
+from .metaplan_rendition import credit_authors
+from .models import Page, Resource, Space, User
 from .models_metaplan import MetaplanCard
 from .slugs import slugify
 
@@ -65,52 +66,20 @@ def iso(moment: dt.datetime | None) -> str | None:
     return moment.replace(microsecond=0, tzinfo=None).isoformat() + "Z"
 
 
-def author_ids(page: Page) -> list[int]:
-    """Everyone who wrote a revision of ``page``, in the order they first did."""
-    rows = db.session.execute(
-        select(Revision.number, Revision.author_id, RevisionAuthor.user_id)
-        .outerjoin(RevisionAuthor, RevisionAuthor.revision_id == Revision.id)
-        .where(Revision.page_id == page.id)
-        .order_by(Revision.number)
-    ).all()
-    ids: dict[int, None] = {}
-    for _number, author_id, typist_id in rows:
-        for user_id in (author_id, typist_id):
-            if user_id is not None:
-                ids.setdefault(user_id, None)
-    return list(ids)
-
-
 def credited_authors(page: Page, credits: Credits) -> list[str]:
-    return credits.names(author_ids(page))
+    """Who wrote ``page``, as they consented to be named (the PDF's list, the same order)."""
+    from .memoire_content import page_authors
+
+    return page_authors(page, credits)
 
 
 def _board_authors(page: Page, text: str, credits: Credits) -> str:
     """A Métaplan board's Markdown with each card's author named as they consented."""
-    author_ids_ = set(
-        db.session.scalars(
-            select(MetaplanCard.author_id).where(
-                MetaplanCard.page_id == page.id, MetaplanCard.author_id.is_not(None)
-            )
-        )
+    author_ids_ = select(MetaplanCard.author_id).where(
+        MetaplanCard.page_id == page.id, MetaplanCard.author_id.is_not(None)
     )
-    if not author_ids_:
-        return text
-    names = {}
-    for user in db.session.scalars(select(User).where(User.id.in_(author_ids_))):
-        names[user.name] = credits.name(user.id)
-    pattern = re.compile(
-        r"^(- .*?) — ("
-        + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-        + r")((?: \([^()]*\))?)$",
-        re.MULTILINE,
-    )
-
-    def credited(match: re.Match[str]) -> str:
-        shown = names.get(match.group(2))
-        return match.group(1) + (f" — {shown}" if shown else "") + match.group(3)
-
-    return pattern.sub(credited, text)
+    users = db.session.scalars(select(User).where(User.id.in_(author_ids_)))
+    return credit_authors(text, {user.name: credits.name(user.id) for user in users})
 
 
 def text_now(page: Page, credits: Credits) -> str:
