@@ -1,0 +1,80 @@
+"""The mémoire as a PDF (WeasyPrint): ``build(space, items, out_path, progress)``.
+
+The HTML is ``templates/memoire/print.html`` (the same one the print preview shows in the
+browser) with ``static/css/print-memoire.css``: a cover, a table of contents whose page
+numbers come from ``target-counter``, a running header with the space's title, "page X / Y",
+bookmarks from the headings, tables whose header repeats on each page, wide comparison
+tables on landscape pages, SVG kept as vectors, French no-break spaces
+(``wiki.typography_fr``). Fonts are the system's (DejaVu, from Debian's fonts-dejavu);
+nothing is fetched from the network: the URL fetcher serves the space's own uploaded files
+from disk and refuses every other address.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from flask import current_app, render_template
+
+from . import memoire_content
+from .memoire import ItemRef
+from .models import Space
+from .typography_fr import french_spaces
+
+log = logging.getLogger(__name__)
+#: relative addresses of the page (images) resolve against this, then map to files
+BASE_URL = "https://memoire.invalid/"
+STYLESHEET = "css/print-memoire.css"
+
+
+def stylesheet_path() -> Path:
+    return Path(current_app.static_folder or "static") / STYLESHEET
+
+
+def print_html(
+    space: Space,
+    items: list[ItemRef],
+    progress: Callable[[int], None] | None = None,
+    *,
+    preview: bool = False,
+) -> str:
+    """The printable HTML of the mémoire (the PDF's source, and the print preview)."""
+    doc = memoire_content.document(space, items, progress)
+    html = render_template("memoire/print.html", preview=preview, **memoire_content.context(doc))
+    return french_spaces(html)
+
+
+def _fetcher(space: Space):
+    from weasyprint import URLFetcher
+    from weasyprint.urls import URLFetcherResponse
+
+    class LocalFetcher(URLFetcher):
+        """Only the space's uploaded files (from disk) and ``data:`` URLs."""
+
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            found = memoire_content.resource_file(space, url)
+            if found is None:
+                raise ValueError(f"not fetched in an export: {url[:200]}")
+            path, mime = found
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
+
+    return LocalFetcher()
+
+
+def build(
+    space: Space, items: list[ItemRef], out_path: Path, progress: Callable[[int], None]
+) -> None:
+    from weasyprint import CSS, HTML
+
+    html = print_html(space, items, lambda percent: progress(percent * 30 // 100))
+    progress(35)
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher(space)).render(
+        stylesheets=[CSS(filename=str(stylesheet_path()))]
+    )
+    progress(85)
+    document.write_pdf(str(out_path))
+    progress(99)
