@@ -171,7 +171,7 @@ class _Importer:
                     kind=kind.label,
                 )
             )
-        elif node.kind == "questionnaire":
+        elif node.kind == "questionnaire" and node.definition is None:
             self.warn(
                 _l(
                     "« %(name)s » : questionnaire sans définition, importé comme page libre.",

@@ -188,3 +188,25 @@ def test_a_zip_inside_a_zip_is_just_a_refused_file(personas):
     report = run(personas, space, out)
     assert report.pages == 1 and report.files == 0
     assert any("autre.zip" in str(w) for w in report.warnings)
+
+
+def test_a_questionnaire_whose_definition_is_wrong_becomes_a_page(personas):
+    space = new_space(personas)
+    source = make_zip(
+        {
+            "sondage.md": "---\ntitle: Sondage\nkind: questionnaire\n---\n## Questions\n",
+            "sondage.questionnaire.json": '{"questions": "pas une liste", "kind": "quiz?"}',
+            "autre.md": "---\ntitle: Autre\nkind: questionnaire\n---\nSans définition.\n",
+            "inconnu.md": "---\ntitle: Inconnu\nkind: frise_chronologique\n---\nTexte.\n",
+        }
+    )
+    report = run(personas, space, source)
+    made = dict(
+        db.session.execute(select(Page.title, Page.kind).where(Page.space_id == space.id)).all()
+    )
+    assert made == {"Sondage": "page", "Autre": "page", "Inconnu": "page"}
+    text = " | ".join(report.warning_texts())
+    assert "« sondage.md » : questionnaire refusé" in text
+    assert "« autre.md » : questionnaire sans définition" in text
+    assert "« inconnu.md » : type de page inconnu" in text
+    assert len(report.warnings) == 3
