@@ -10,7 +10,7 @@ Hierarchy::
     │   ├── PayloadTooLarge     413  a file or text over the configured limit
     │   └── UnknownReference    404  the input names something that does not exist (a parent)
     ├── Conflict                409  the state changed under you (stale revision, taken slug)
-    │   ├── ArchivedSpace            the space is frozen, read-only
+    │   ├── ArchivedSpace       423  the space is archived, read-only for everyone (Locked)
     │   ├── QuestionnaireClosed      not open yet, or closed: answers are refused
     │   └── AnswersExist             the change would drop answers: confirm it first
     └── TooManyAttempts         429  slow down (login rate limit)
@@ -88,6 +88,9 @@ class Conflict(CercleError):
 
 
 class ArchivedSpace(Conflict):
+    """A write to an archived space: 423 Locked (RFC 4918), the resource is frozen."""
+
+    status = 423
     code = "archived"
 
 

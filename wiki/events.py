@@ -23,3 +23,7 @@ answers_changed = _signals.signal("answers-changed")
 token_revoked = _signals.signal("token-revoked")
 #: sender=None, session_ids=list[int] — sign-in sessions ended (sign-out, new password…).
 sessions_ended = _signals.signal("sessions-ended")
+#: sender=Space, archive_id=int — the space was archived: open editors turn read-only.
+space_archived = _signals.signal("space-archived")
+#: sender=Space — an instance admin reopened the archived space.
+space_reopened = _signals.signal("space-reopened")

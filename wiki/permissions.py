@@ -48,6 +48,14 @@ def allowed(user: User | None, space: Space, action: Action) -> bool:
     return action is Action.READ and space.visibility == "link"
 
 
+def can(user: User | None, space: Space, action: Action) -> bool:
+    """The one rule the pages show buttons by: ``user`` may do ``action`` and, when it
+    writes (EDIT, MANAGE), the space is not archived. ``require`` raises for the same cases."""
+    if action in WRITE_ACTIONS and space.is_archived:
+        return False
+    return allowed(user, space, action)
+
+
 def _signed_in(user: User | None) -> bool:
     return user is not None and bool(getattr(user, "is_authenticated", False))
 

@@ -490,9 +490,9 @@ def test_archived_space_refuses_writes(call, personas, statuts):
     db.session.commit()
     assert call("GET", "/spaces/cooperer", "facilitator").json["archived"] is True
     response = _edit_page(call, "facilitator", statuts)
-    assert response.status_code == 409
+    assert response.status_code == 423
     assert response.json["error"]["code"] == "archived"
-    assert _create_page(call, "facilitator", statuts).status_code == 409
+    assert _create_page(call, "facilitator", statuts).status_code == 423
     assert committed(select(Page.markdown).where(Page.id == statuts.id)) == "Version 1"
 
 

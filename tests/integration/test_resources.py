@@ -422,9 +422,9 @@ def test_archived_space_refuses_writes(app, personas, client_for):
     personas.space.archived_at = utcnow()
     db.session.commit()
     client = client_for(personas.facilitator)
-    assert client.get(NEW).status_code == 409
-    assert upload(client, "b.pdf", PDF).status_code == 409
-    assert client.post(f"{BASE}/{resource.id}/supprimer").status_code == 409
+    assert client.get(NEW).status_code == 423
+    assert upload(client, "b.pdf", PDF).status_code == 423
+    assert client.post(f"{BASE}/{resource.id}/supprimer").status_code == 423
     with pytest.raises(ArchivedSpace):
         resources.add_link(
             personas.facilitator, personas.space, url="https://a.example/", title="Lien"

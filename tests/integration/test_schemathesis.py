@@ -35,7 +35,7 @@ MAX_EXAMPLES = 30
 SCHEMA_PATH = "/api/v1/openapi.json"
 #: what counts as refusing invalid input: Schemathesis's list (5xx is judged by the
 #: ``not_a_server_error`` check), plus 413, this API's answer to a text over its limit
-REFUSALS = ["400", "401", "403", "404", "405", "406", "409", "413", "415", "422", "428"]
+REFUSALS = ["400", "401", "403", "404", "405", "406", "409", "413", "415", "422", "423", "428"]
 REFUSALS += ["429", "5xx"]
 # Socket-level settings the engine passes along, which an in-process call has no use for.
 _SOCKET_KWARGS = ("max_redirects", "verify", "cert", "proxies")

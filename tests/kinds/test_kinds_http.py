@@ -224,7 +224,7 @@ def test_an_archived_space_takes_no_new_page_copy_or_model(personas, client_for)
         ("/p/programme/dupliquer", {}),
         ("/p/programme/modele", {"is_model": "1"}),
     ):
-        assert facilitator.post(SPACE + path, data=data).status_code == 409, path
+        assert facilitator.post(SPACE + path, data=data).status_code == 423, path
     assert count_pages() == before
     html = facilitator.get(f"{SPACE}/p/programme").get_data(as_text=True)
     assert "Dupliquer" not in html

@@ -17,14 +17,14 @@ from flask_login import current_user, login_required
 from .. import comparison, kind_templates, kinds, navigation, page_kinds, pages, spaces
 from ..errors import ValidationError
 from ..models import Page, Space
-from ..permissions import Action, allowed
+from ..permissions import Action, can
 from .forms import checkbox, form_error, text
 
 bp = Blueprint("kinds", __name__)
 
 
 def _can(space: Space, action: Action) -> bool:
-    return allowed(current_user, space, action) and not space.is_archived
+    return can(current_user, space, action)
 
 
 def picker_context(space: Space, form: Any) -> dict[str, Any]:

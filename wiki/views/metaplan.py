@@ -11,7 +11,7 @@ from flask_login import current_user
 from .. import metaplan, pages
 from ..metaplan_rendition import COLOURS
 from ..models import Page, Space
-from ..permissions import Action, allowed
+from ..permissions import Action, allowed, can
 from .kind_views import kind_view
 
 bp = Blueprint("metaplan", __name__, url_prefix="/metaplan")
@@ -24,7 +24,7 @@ PHASE_LABELS = {
 
 
 def _board(space: Space, page: Page, projector: bool):
-    writable = allowed(current_user, space, Action.EDIT) and not space.is_archived
+    writable = can(current_user, space, Action.EDIT)
     return render_template(
         "metaplan/board.html",
         space=space,

@@ -14,7 +14,7 @@ from flask_login import current_user
 from .. import mindmap, navigation, pages, spaces
 from ..errors import NotFound
 from ..models import Page, Space
-from ..permissions import Action, allowed
+from ..permissions import Action, can
 from ..rendering import trusted_svg
 from ..slugs import slugify
 from .kind_views import kind_view
@@ -32,7 +32,7 @@ def show(space: Space, page: Page):
         svg=trusted_svg(mindmap.page_svg(page.markdown, page.title)),
         file_name=slugify(page.title) or "carte",
         backlinks=navigation.backlinks(page),
-        can_edit=allowed(current_user, space, Action.EDIT) and not space.is_archived,
+        can_edit=can(current_user, space, Action.EDIT),
     )
 
 

@@ -10,7 +10,7 @@ from .. import kinds, navigation, page_kinds, pages, revisions, spaces
 from ..db import db
 from ..errors import CercleError, NotFound, ValidationError
 from ..page_html import render_page, render_text, tree_html
-from ..permissions import Action, allowed
+from ..permissions import Action, can
 from .forms import form_error, optional_int, text
 from .kind_views import view_for
 from .kinds import picker_context
@@ -30,7 +30,7 @@ def _page_url(page, endpoint: str = "pages.view", **values) -> str:
 
 def _can_edit_text(space, page) -> bool:
     """Whether "Modifier" (and restoring a version) is offered: not for a generated text."""
-    writable = allowed(current_user, space, Action.EDIT) and not space.is_archived
+    writable = can(current_user, space, Action.EDIT)
     return writable and kinds.of_page(page.kind).text_editable
 
 

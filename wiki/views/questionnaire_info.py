@@ -15,7 +15,7 @@ from .. import questionnaire_results
 from .. import questionnaires as service
 from ..errors import CercleError
 from ..page_html import render_text
-from ..permissions import Action, allowed
+from ..permissions import Action, allowed, can
 
 WHEN = "EEEE d MMMM y 'à' HH:mm"
 
@@ -71,7 +71,7 @@ def info_for(
 ) -> dict[str, Any]:
     space = questionnaire.page.space
     member = allowed(current_user, space, Action.READ)
-    can_manage = allowed(current_user, space, Action.MANAGE) and not space.is_archived
+    can_manage = can(current_user, space, Action.MANAGE)
     state, sentence = status_text(questionnaire)
     by_link = token is not None or not member
     token = token or (questionnaire.link_token if by_link else None)
@@ -82,8 +82,8 @@ def info_for(
     )
     respondents = service.respondent_count(questionnaire)
     # readers read; members who edit answer, and so does anyone who came by the link
-    can_answer = allowed(current_user, space, Action.EDIT) or (
-        questionnaire.audience == "link" and by_link
+    can_answer = can(current_user, space, Action.EDIT) or (
+        questionnaire.audience == "link" and by_link and not space.is_archived
     )
     visible = _results_visible(questionnaire, member, can_manage, answered)
     return {
@@ -92,7 +92,7 @@ def info_for(
         "member": member,
         "can_manage": can_manage,
         "answered": answered,
-        "can_answer": can_answer and not space.is_archived,
+        "can_answer": can_answer,
         "archived": space.is_archived,
         "ask_identity": questionnaire.audience == "link" and not current_user.is_authenticated,
         "answer_url": answer_url,

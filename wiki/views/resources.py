@@ -23,7 +23,7 @@ from .. import resources, spaces, uploads
 from ..db import db
 from ..errors import CercleError, NotFound, ValidationError
 from ..models import Space
-from ..permissions import Action, allowed
+from ..permissions import Action, can
 from .forms import text
 
 bp = Blueprint("resources", __name__, url_prefix="/s/<space_ref>/ressources")
@@ -62,7 +62,7 @@ def index(space_ref: str):
         tags=resources.tags_of_space(space),
         current_tag=resources.normalize_tag(tag) if tag else None,
         current_kind=kind_param if kind_param in KIND_PARAMS else None,
-        can_add=allowed(current_user, space, Action.EDIT) and not space.is_archived,
+        can_add=can(current_user, space, Action.EDIT),
     )
 
 

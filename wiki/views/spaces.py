@@ -20,7 +20,8 @@ from .. import accounts, invitations, qrcodes, revisions, spaces
 from ..db import db
 from ..errors import ValidationError
 from ..page_html import tree_html
-from ..permissions import Action, allowed, can_create_space, role_of
+from ..permissions import Action, allowed, can, can_create_space, role_of
+from .archive import archive_context
 from .forms import checkbox, form_error, optional_date, optional_int, text
 
 bp = Blueprint("spaces", __name__)
@@ -74,8 +75,9 @@ def home(space_ref: str):
         tree_html=tree_html(space),
         changes=revisions.recent_changes(current_user, space, limit=8),
         role=role_of(current_user, space),
-        can_edit=allowed(current_user, space, Action.EDIT) and not space.is_archived,
+        can_edit=can(current_user, space, Action.EDIT),
         can_manage=allowed(current_user, space, Action.MANAGE),
+        **archive_context(space),
     )
 
 

@@ -67,6 +67,14 @@ export class LiveConnection {
     this.socket.on('connect_error', () => this._lost())
     this.socket.on('yjs', (pageId, data) => { if (pageId === this.pageId) this._receive(new Uint8Array(data)) })
     this.socket.on('error', (error) => this.onError(error))
+    // the space was archived (issue 11): read-only at once, and the page says why
+    this.socket.on('archived', (info) => {
+      if (!info || info.page_id !== this.pageId) return
+      this.writable = false
+      this.archived = true
+      this.onWritable(false)
+      document.dispatchEvent(new CustomEvent('cercle:archived', { detail: { pageId: this.pageId } }))
+    })
     // Chromium keeps a WebSocket open when the network goes away (it would only notice at the
     // next missed ping, up to 45 s later): close it, so the status tells the truth and the
     // reconnection (with its catch-up) starts as soon as the network is back.

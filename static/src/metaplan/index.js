@@ -14,8 +14,8 @@ if (root) start(root)
 
 function start (root) {
   const pageId = Number(root.dataset.pageId)
-  const writable = root.dataset.writable === 'true'
-  const manager = root.dataset.manager === 'true'
+  let writable = root.dataset.writable === 'true'
+  let manager = root.dataset.manager === 'true'
   const colours = JSON.parse(root.dataset.colours)
   const patterns = JSON.parse(root.dataset.patterns)
   const phases = JSON.parse(root.dataset.phases)
@@ -29,6 +29,15 @@ function start (root) {
   const live = new LiveConnection(pageId, {
     onStatus: (status) => { q('[data-status]').textContent = status === 'online' ? '' : labels.text('reconnecting') },
     onError: (error) => { if (message && error.message) message.textContent = error.message },
+    // the space was archived (issue 11): the board turns read-only at once
+    onWritable: (can) => {
+      if (can || !live || !live.archived) return
+      writable = false
+      manager = false
+      root.dataset.writable = 'false'
+      root.dataset.manager = 'false'
+      draw()
+    },
     onSynced: () => { if (writable) send('mine').then((ack) => { for (const c of ack.cards || []) mine.set(c.key, c); left = ack.left; draw() }) }
   })
   const cards = live.doc.getMap('cards')

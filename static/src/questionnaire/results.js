@@ -186,6 +186,11 @@ function connect (root) {
   socket.on('word', (change) => {
     if (change && change.questionnaire_id === id) wordChanged(root, change)
   })
+  socket.on('archived', (info) => {
+    if (!info || info.questionnaire_id !== id) return
+    root.dataset.archived = 'true'
+    document.dispatchEvent(new CustomEvent('cercle:archived', { detail: { questionnaireId: id } }))
+  })
   socket.on('disconnect', () => say(root.dataset.labelOffline))
   socket.on('connect_error', () => say(root.dataset.labelOffline))
   window.cercleResults = { socket, root }

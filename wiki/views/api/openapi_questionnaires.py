@@ -14,7 +14,7 @@ from typing import Any
 
 from .openapi_questionnaire_schemas import SCHEMAS, Json, ref
 
-WRITE_ERRORS = (400, 401, 403, 404, 409, 413, 415)
+WRITE_ERRORS = (400, 401, 403, 404, 409, 413, 415, 423)
 
 
 @dataclass(frozen=True)
@@ -131,7 +131,7 @@ def _export_paths(h: Helpers) -> Json:
                 "Publier la synthèse : une page avec les graphiques et les réponses figées.",
                 {"201": ok("La page de synthèse.", ref("Synthesis"))},
                 params=(qid,),
-                errors=(400, 401, 403, 404, 409),
+                errors=(400, 401, 403, 404, 409, 423),
             )
         },
     }

@@ -89,6 +89,17 @@ class Body:
             )
         return _clean_text(name, value)
 
+    def boolean(self, name: str, *, default: bool = False) -> bool:
+        """A JSON ``true``/``false``; ``default`` when absent."""
+        value = self._get(name, False)
+        if value is _MISSING:
+            return default
+        if not isinstance(value, bool):
+            raise ValidationError(
+                _l("Le champ « %(name)s » doit valoir true ou false.", name=name), field=name
+            )
+        return value
+
     def optional_string(self, name: str) -> str | None:
         """A string when the field is present, None when absent (``null`` is refused)."""
         return self.string(name, required=True) if self.has(name) else None
