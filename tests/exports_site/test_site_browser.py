@@ -6,17 +6,25 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.browser.test_accessibility import AXE, axe_violations
+
 from .conftest import SCREENSHOTS, build_site
 
 pytestmark = pytest.mark.browser
 
 
-def open_site(browser: Browser, url: str, problems: list[str], **viewport) -> Page:
+def open_site(
+    browser: Browser, url: str, problems: list[str], strict: bool = True, **viewport
+) -> Page:
+    """The page at ``url``; ``problems`` collects script errors and, when ``strict``, console
+    errors, failed requests and any request that leaves the disk (axe's own XMLHttpRequest
+    for its locale fails on file://: not the site's)."""
     context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900})
     page = context.new_page()
     page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
+    if strict:
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
     page.on(
         "request",
         lambda r: None if r.url.startswith("file://") else problems.append(f"outside: {r.url}"),
@@ -77,4 +85,23 @@ def test_the_site_on_a_phone(browser: Browser, personas, site_sample, tmp_path, 
     page.goto((site / "pages" / "nos-idees.html").as_uri())
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(SCREENSHOTS / f"site-phone-map-{backend}.png"), full_page=True)
+    assert problems == []
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="node_modules absent (npm ci installs axe-core)")
+def test_no_axe_violation_in_the_site(browser: Browser, personas, site_sample, tmp_path):
+    site = build_site(site_sample, tmp_path)
+    problems: list[str] = []
+    for name in ("index.html", "pages/accueil.html", "pages/nos-idees.html"):
+        for width, height in ((1280, 900), (390, 844)):
+            url = (site / name).as_uri()
+            page = open_site(browser, url, problems, False, width=width, height=height)
+            if name == "pages/accueil.html":
+                page.get_by_label("Rechercher dans le mémoire").fill("cooperative")
+                page.wait_for_selector("[data-site-results] li")
+            assert axe_violations(page) == [], (name, width)
+            page.context.close()
+    table = site / "pages" / "tableau-comparatif-fiche-statut.html"
+    page = open_site(browser, table.as_uri(), problems, False)
+    assert axe_violations(page) == []
     assert problems == []
