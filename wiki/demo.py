@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from . import accounts, demo_kinds, demo_questionnaires, metaplan_demo, pages, spaces
+from . import accounts, demo_kinds, demo_memoire, demo_questionnaires, metaplan_demo, pages, spaces
 from .models import User
 
 DEMO_ACCOUNTS = {
@@ -145,6 +145,9 @@ def seed() -> None:
     _seed_resources(facilitator, users["participant·e"], space)
     demo_questionnaires.seed(facilitator, users["participant·e"], space)
     metaplan_demo.seed(facilitator, users["participant·e"], space)  # a Métaplan board
+    demo_memoire.seed(  # a saved mémoire, its cover, two credit choices (issue 11)
+        facilitator, users["participant·e"], users["lecteur·rice"], space, by_title
+    )
 
 
 def _seed_resources(facilitator: User, participant: User, space) -> None:
