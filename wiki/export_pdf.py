@@ -13,6 +13,7 @@ from disk and refuses every other address.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -43,7 +44,23 @@ def print_html(
     """The printable HTML of the mémoire (the PDF's source, and the print preview)."""
     doc = memoire_content.document(space, items, progress)
     html = render_template("memoire/print.html", preview=preview, **memoire_content.context(doc))
-    return french_spaces(html)
+    return french_spaces(_unique_anchors(html))
+
+
+_CHAPTER = re.compile(r'(<section class="chapter[^"]*" aria-labelledby="([^"]+)")')
+_ID = re.compile(r'(\sid="|\shref="#)(?!section-|introduction")([^"]+)"')
+
+
+def _unique_anchors(html: str) -> str:
+    """Each chapter's heading anchors prefixed by the chapter's, so two pages with the same
+    heading do not share an anchor (a link inside a page still finds its own heading)."""
+    parts = _CHAPTER.split(html)  # text, (tag, chapter id, text)…
+    out = [parts[0]]
+    for index in range(1, len(parts), 3):
+        tag, chapter, body = parts[index], parts[index + 1], parts[index + 2]
+        out.append(tag)
+        out.append(_ID.sub(lambda m, c=chapter: f'{m.group(1)}{c}-{m.group(2)}"', body))
+    return "".join(out)
 
 
 def _fetcher(space: Space):

@@ -14,6 +14,7 @@ runner renames it into place once complete), ``progress(percent)`` reports 0–1
 from __future__ import annotations
 
 import importlib
+import re
 import secrets
 from collections.abc import Callable
 from pathlib import Path
@@ -57,6 +58,7 @@ ERROR_MESSAGES = {
 }
 JOB_NOT_FOUND = _l("Cet export n'existe pas ou vous n'y avez pas accès.")
 JOBS_LISTED = 20
+_JOB_ID = re.compile(r"[0-9a-f]{32}")
 
 
 def builder_for(fmt: str) -> Builder:
@@ -129,9 +131,16 @@ def _wake_runner() -> None:
     export_runner.wake(current_app._get_current_object())  # type: ignore[attr-defined]
 
 
+def _find(job_id: object) -> ExportJob | None:
+    """The job of this id; None for anything that cannot be one (never a database error)."""
+    if not isinstance(job_id, str) or not _JOB_ID.fullmatch(job_id):
+        return None
+    return db.session.get(ExportJob, job_id)
+
+
 def get_job(user: User | None, job_id: str) -> ExportJob:
     """The job ``job_id`` if ``user`` may manage its space; NotFound otherwise."""
-    job = db.session.get(ExportJob, job_id) if isinstance(job_id, str) and job_id else None
+    job = _find(job_id)
     if job is None:
         raise NotFound(JOB_NOT_FOUND)
     space = db.session.get(Space, job.space_id)
@@ -178,7 +187,7 @@ def downloadable(user: User | None, space: Space, job_id: str, filename: str) ->
     """The finished job of ``space`` whose file is ``filename``, for anyone who may read the
     space; NotFound for anything else."""
     require(user, space, Action.READ, writing=False)
-    job = db.session.get(ExportJob, job_id) if job_id else None
+    job = _find(job_id)
     if job is None or job.space_id != space.id or job.status != "done":
         raise NotFound(JOB_NOT_FOUND)
     if filename != job.file_name or not file_path(job).is_file():
