@@ -31,7 +31,9 @@ def tree(personas) -> dict[str, Page]:
 
 def _order(space) -> list[tuple[str, str | None]]:
     rows = db.session.scalars(
-        select(Page).where(Page.space_id == space.id).order_by(Page.parent_id, Page.position)
+        select(Page)
+        .where(Page.space_id == space.id, Page.parent_id.is_(None))
+        .order_by(Page.position, Page.title)
     )
     return [(p.title, p.parent.title if p.parent else None) for p in rows]
 
