@@ -6,21 +6,25 @@ resolved against the folder of the file that holds them; a path that names an im
 becomes ``/s/<space>/ressources/<id>/fichier``, one that names an imported page (its ``.md``,
 or its folder) becomes ``/s/<space>/p/<slug>``. Anything else (web addresses, anchors, paths
 outside the archive, files that were not imported) is left as written. ``[[Titre]]`` links
-are Cercle's own and need nothing.
+are Cercle's own and are kept, unless a page of the space already answered at that title's
+slug: then the link names the imported page by its address.
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import quote, unquote
+
+from .slugs import slugify
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 #: ``](target`` of an inline link or image; the target is bare or in angle brackets
 _INLINE = re.compile(r"(\]\()([ \t]*)(<[^<>\n]*>|[^\s()<>]+(?:\([^\s()]*\)[^\s()<>]*)*)")
 _REFERENCE = re.compile(r"^( {0,3}\[[^\]\n]+\]:[ \t]*)(<[^<>\n]*>|\S+)", re.MULTILINE)
 _EMBED = re.compile(r"!\[\[([^\[\]|\n#]+?)(?:\|([^\[\]\n]*))?\]\]")
+_WIKILINK = re.compile(r"(?<!!)\[\[([^\[\]|\n]{1,200})(?:\|([^\[\]\n]{0,200}))?\]\]")
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,9 @@ class Targets:
     pages: dict[str, str]
     #: folder path → the slug of the page it became
     folders: dict[str, str]
+    #: the slug a ``[[Titre]]`` names → the imported page's slug, where they differ (a page
+    #: of the space already answered at that slug: the link must reach the imported one)
+    moved: dict[str, str] = field(default_factory=dict)
 
     def file_url(self, resource_id: int) -> str:
         return f"/s/{self.space_slug}/ressources/{resource_id}/fichier"
@@ -100,6 +107,14 @@ def rewrite_links(text: str, source: str, targets: Targets) -> str:
             alt = posixpath.basename(name)
         return f"![{alt}]({url})"
 
+    def wikilink(match: re.Match[str]) -> str:
+        slug = targets.moved.get(slugify(match.group(1).strip()))
+        if slug is None:
+            return match.group(0)
+        label = (match.group(2) or match.group(1)).strip()
+        return f"[{label}]({targets.page_url(slug)})"
+
     text = _EMBED.sub(embed, text)
     text = _INLINE.sub(inline, text)
-    return _REFERENCE.sub(reference, text)
+    text = _REFERENCE.sub(reference, text)
+    return _WIKILINK.sub(wikilink, text) if targets.moved else text

@@ -46,6 +46,7 @@ from .import_plan import (
 )
 from .models import Page, Resource, Space, User
 from .permissions import Action, require
+from .slugs import slugify
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +129,7 @@ class _Importer:
             files={path: r.id for path, r in self.resources.items()},
             pages={path: n.slug for path, n in planner.nodes.items()},
             folders={path: n.slug for path, n in planner.folders.items()},
+            moved=_moved([*planner.nodes.values(), *planner.folders.values()]),
         )
 
     def make(self, node: Node, text: str) -> Page | None:
@@ -197,6 +199,18 @@ class _Importer:
             self.warn(_l("« %(name)s » : questionnaire refusé (%(why)s).", name=node.path, why=why))
             return None
         return db.session.get(Page, made.page_id)
+
+
+def _moved(nodes: list[Node]) -> dict[str, str]:
+    """Title slug → the first imported page of that title, where its slug differs because
+    the space already had that slug (``Targets.moved``)."""
+    taken = {node.slug for node in nodes}
+    moved: dict[str, str] = {}
+    for node in sorted(nodes, key=lambda n: n.slug):
+        wanted = slugify(node.title)
+        if node.slug and wanted != node.slug and wanted not in taken:
+            moved.setdefault(wanted, node.slug)
+    return moved
 
 
 def import_zip(

@@ -11,7 +11,7 @@ import pytest
 from flask import current_app
 from sqlalchemy import select
 
-from wiki import import_markdown
+from wiki import import_markdown, pages
 from wiki.db import db
 from wiki.errors import ArchivedSpace, PayloadTooLarge, PermissionDenied, ValidationError
 from wiki.import_archive import Limits
@@ -210,3 +210,23 @@ def test_a_questionnaire_whose_definition_is_wrong_becomes_a_page(personas):
     assert "« autre.md » : questionnaire sans définition" in text
     assert "« inconnu.md » : type de page inconnu" in text
     assert len(report.warnings) == 3
+
+
+def test_wikilinks_reach_the_imported_page_when_the_title_was_taken(personas):
+    space = new_space(personas)
+    pages.create_page(personas.facilitator, space, "Statuts", "Déjà là.\n")
+    source = make_zip(
+        {
+            "statuts.md": "---\ntitle: Statuts\n---\nImportés.\n",
+            "accueil.md": "---\ntitle: Accueil\n---\n"
+            "Voir [[Statuts]] et [[Statuts|nos statuts]].\n",
+            "a/notes.md": "---\ntitle: Notes\n---\nA, voir [[Notes]].\n",
+            "b/notes.md": "---\ntitle: Notes\n---\nB.\n",
+        }
+    )
+    run(personas, space, source)
+    home = db.session.scalar(select(Page.markdown).where(Page.title == "Accueil"))
+    url = f"/s/{space.slug}/p/statuts-2"
+    assert home == f"Voir [Statuts]({url}) et [nos statuts]({url}).\n"
+    first = db.session.scalar(select(Page.markdown).where(Page.markdown.startswith("A,")))
+    assert first == "A, voir [[Notes]].\n"  # two imported "Notes": Cercle's rule, the first
