@@ -56,12 +56,23 @@ def test_the_pdf_has_its_cover_contents_typography_and_credits(app, personas, fi
 
     if not Path(PDFTOPPM).exists():
         pytest.skip("pdftoppm (poppler-utils) is not installed")
-    shots = Path(__file__).parent / "screenshots"
-    shots.mkdir(exist_ok=True)
+    shots = Path(__file__).parent.parent / "browser" / "screenshots"  # ignored by git
+    shots.mkdir(parents=True, exist_ok=True)
     subprocess.run(
-        [PDFTOPPM, "-png", "-r", "50", "-f", "1", "-l", "4", str(out), str(shots / "memoire")],
+        [
+            PDFTOPPM,
+            "-png",
+            "-r",
+            "50",
+            "-f",
+            "1",
+            "-l",
+            "4",
+            str(out),
+            str(shots / "export-memoire"),
+        ],
         check=True,
         timeout=60,
     )
-    rendered = sorted(shots.glob("memoire-*.png"))
+    rendered = sorted(shots.glob("export-memoire-*.png"))
     assert len(rendered) >= 3 and all(p.stat().st_size > 1000 for p in rendered)
