@@ -114,6 +114,7 @@ function mount (root) {
       const button = form.querySelector('button')
       button.setAttribute('aria-pressed', hidden ? 'true' : 'false')
       button.textContent = hidden ? words.unhide : words.hide
+      button.setAttribute('aria-label', `${button.textContent} : « ${li.dataset.title} »`)
       say.say(fill(hidden ? words.hidden_on : words.hidden_off, { title: li.dataset.title }))
     })
   })
