@@ -15,7 +15,8 @@ import posixpath
 import stat
 import zipfile
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -51,8 +52,8 @@ class Archive:
     """The usable members of a zip: Markdown texts and other files, by their path inside it
     (a single top folder holding everything is taken off)."""
 
+    files: Files
     texts: dict[str, str] = field(default_factory=dict)
-    files: dict[str, bytes] = field(default_factory=dict)
     warnings: list[Any] = field(default_factory=list)
     #: system files and folders left out (``.obsidian/``, ``__MACOSX/``, ``.DS_Store``…)
     ignored: int = 0
@@ -167,14 +168,54 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
         ) from None
 
 
-def read(source: IO[bytes], limits: Limits) -> Archive:
-    """Every usable member of the zip in ``source``; raises ``ValidationError`` (field
+class Files(Mapping[str, bytes]):
+    """The archive's other files, read one at a time when asked (the zip stays open while
+    the import runs), so an import holds one file in memory, never the whole archive."""
+
+    def __init__(self, zf: zipfile.ZipFile) -> None:
+        self._zf = zf
+        self._infos: dict[str, zipfile.ZipInfo] = {}
+
+    def add(self, path: str, info: zipfile.ZipInfo) -> None:
+        self._infos[path] = info
+
+    def __getitem__(self, path: str) -> bytes:
+        return _read_member(self._zf, self._infos[path])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._infos)
+
+    def __len__(self) -> int:
+        return len(self._infos)
+
+
+def _check_integrity(zf: zipfile.ZipFile) -> None:
+    """Every member decompresses to its CRC (read in chunks: nothing is kept), so a damaged
+    archive is refused before anything of it is imported."""
+    try:
+        bad = zf.testzip()
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, OSError, EOFError, RuntimeError):
+        bad = "?"
+    if bad is not None:
+        raise _refused(
+            _l(
+                "L'archive est abîmée (« %(name)s » ne se lit pas) : refaites-la et réessayez.",
+                name=str(bad)[:120],
+            )
+        )
+
+
+@contextmanager
+def open_archive(source: IO[bytes], limits: Limits) -> Iterator[Archive]:
+    """The usable members of the zip in ``source`` (its Markdown read and decoded, its other
+    files read when asked, until the block ends); raises ``ValidationError`` (field
     ``file``) when the archive as a whole is refused."""
     with _open(source) as zf:
         infos = [info for info in zf.infolist() if not info.is_dir()]
         _check_totals(infos, limits)
         paths = {info.filename: clean_path(info.filename) for info in infos}
-        archive = Archive()
+        _check_integrity(zf)
+        archive = Archive(files=Files(zf))
         kept = [
             info for info in infos if paths[info.filename] and not _is_system(paths[info.filename])
         ]
@@ -184,11 +225,10 @@ def read(source: IO[bytes], limits: Limits) -> Archive:
             path = paths[info.filename].removeprefix(top)
             if not _readable(info, path, archive, limits):
                 continue
-            data = _read_member(zf, info)
             if not path.lower().endswith(MARKDOWN_SUFFIXES):
-                archive.files[path] = data
+                archive.files.add(path, info)
                 continue
-            text = _decode(data)
+            text = _decode(_read_member(zf, info))
             if text is None:
                 archive.warnings.append(
                     _l(
@@ -199,6 +239,6 @@ def read(source: IO[bytes], limits: Limits) -> Archive:
                 )
                 continue
             archive.texts[path] = text
-    if not archive.texts:
-        raise _refused(_l("L'archive ne contient aucune page Markdown (fichier .md)."))
-    return archive
+        if not archive.texts:
+            raise _refused(_l("L'archive ne contient aucune page Markdown (fichier .md)."))
+        yield archive

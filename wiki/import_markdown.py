@@ -33,7 +33,7 @@ from sqlalchemy import select
 from . import accounts, kinds, pages, resources, spaces
 from .db import db
 from .errors import CercleError, NotFound
-from .import_archive import Archive, Limits, read
+from .import_archive import Archive, Limits, open_archive
 from .import_links import Targets, rewrite_links
 from .import_plan import (
     MANIFEST,
@@ -101,9 +101,10 @@ class _Importer:
     def files(self) -> None:
         described = self._described()
         skip = {MANIFEST, RESOURCES_MANIFEST}
-        for path, data in sorted(self.archive.files.items()):
+        for path in sorted(self.archive.files):
             if path in skip or path.endswith(QUESTIONNAIRE_SUFFIX):
                 continue
+            data = self.archive.files[path]
             entry = described.get(path, {})
             tags = entry.get("tags") if isinstance(entry.get("tags"), list) else []
             try:
@@ -223,11 +224,11 @@ def import_zip(
 ) -> Report:
     """Import the zip in ``source`` into ``space`` (see the module's docstring)."""
     require(user, space, Action.MANAGE)
-    archive = read(source, limits)
-    importer = _Importer(user, space, archive, upload_dir, limits.max_file_bytes)
-    planner = Planner(archive, importer.report)
-    nodes = planner.plan()
-    importer.files()
+    with open_archive(source, limits) as archive:
+        importer = _Importer(user, space, archive, upload_dir, limits.max_file_bytes)
+        planner = Planner(archive, importer.report)
+        nodes = planner.plan()
+        importer.files()
     predict_slugs(space, nodes)
     targets = importer.targets(planner)
     for node in nodes:

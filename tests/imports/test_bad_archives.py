@@ -230,3 +230,18 @@ def test_wikilinks_reach_the_imported_page_when_the_title_was_taken(personas):
     assert home == f"Voir [Statuts]({url}) et [nos statuts]({url}).\n"
     first = db.session.scalar(select(Page.markdown).where(Page.markdown.startswith("A,")))
     assert first == "A, voir [[Notes]].\n"  # two imported "Notes": Cercle's rule, the first
+
+
+def test_a_damaged_file_refuses_the_archive_before_anything_is_made(personas):
+    space = new_space(personas)
+    image = png(20, 20)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("page.md", "Texte.\n")
+        zf.writestr("photo.png", image)
+    data = out.getvalue()
+    at = data.index(image) + len(image) - 20
+    damaged = data[:at] + bytes([data[at] ^ 0xFF]) + data[at + 1 :]
+    message = refused(personas, space, io.BytesIO(damaged))
+    assert "« photo.png » ne se lit pas" in message
+    assert db.session.scalar(select(Resource).where(Resource.space_id == space.id)) is None
