@@ -151,7 +151,9 @@ def check_command() -> None:
 
 @click.command("import")
 @with_appcontext
-@click.argument("zip_path", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.argument(
+    "zip_path", metavar="ZIP", type=click.Path(path_type=Path, exists=True, dir_okay=False)
+)
 @click.option("--space", "space_ref", required=True, help="L'espace qui reçoit les pages.")
 @click.option("--as", "email", default=None, help="Le compte qui importe (défaut : un admin).")
 def import_command(zip_path: Path, space_ref: str, email: str | None) -> None:
