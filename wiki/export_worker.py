@@ -14,6 +14,7 @@ import hashlib
 import json
 import logging
 import os
+import resource
 import sys
 import time
 from pathlib import Path
@@ -130,9 +131,19 @@ def main(argv: list[str]) -> int:
         os.nice(NICENESS)
     from app import create_app
 
+    started = time.monotonic()
     app = create_app(_config())
     with app.app_context(), app.test_request_context():
-        return 0 if run_job(argv[0]) else 1
+        done = run_job(argv[0])
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    log.info(
+        "export %s %s in %.1f s, peak memory %.0f MB",
+        argv[0],
+        "done" if done else "failed",
+        time.monotonic() - started,
+        peak_mb,
+    )
+    return 0 if done else 1
 
 
 if __name__ == "__main__":
