@@ -225,8 +225,8 @@ def open_archive(source: IO[bytes], limits: Limits) -> Iterator[Archive]:
             path = paths[info.filename].removeprefix(top)
             if not _readable(info, path, archive, limits):
                 continue
+            archive.files.add(path, info)  # a Markdown file too: it may be an attachment
             if not path.lower().endswith(MARKDOWN_SUFFIXES):
-                archive.files.add(path, info)
                 continue
             text = _decode(_read_member(zf, info))
             if text is None:

@@ -33,15 +33,17 @@ from sqlalchemy import select
 from . import accounts, kinds, pages, resources, spaces
 from .db import db
 from .errors import CercleError, NotFound
-from .import_archive import Archive, Limits, open_archive
+from .import_archive import MARKDOWN_SUFFIXES, Archive, Limits, open_archive
 from .import_links import Targets, rewrite_links
 from .import_plan import (
+    FILES_PREFIX,
     MANIFEST,
     QUESTIONNAIRE_SUFFIX,
     RESOURCES_MANIFEST,
     Node,
     Planner,
     Report,
+    is_ours,
     predict_slugs,
 )
 from .models import Page, Resource, Space, User
@@ -61,6 +63,7 @@ class _Importer:
         self.upload_dir, self.max_bytes = upload_dir, max_bytes
         self.report = Report(warnings=list(archive.warnings), skipped=archive.ignored)
         self.resources: dict[str, Resource] = {}
+        self.ours = is_ours(archive)
 
     def warn(self, message: Any) -> None:
         self.report.warnings.append(message)
@@ -102,7 +105,7 @@ class _Importer:
         described = self._described()
         skip = {MANIFEST, RESOURCES_MANIFEST}
         for path in sorted(self.archive.files):
-            if path in skip or path.endswith(QUESTIONNAIRE_SUFFIX):
+            if path in skip or path.endswith(QUESTIONNAIRE_SUFFIX) or self._is_page(path):
                 continue
             data = self.archive.files[path]
             entry = described.get(path, {})
@@ -123,6 +126,12 @@ class _Importer:
             except CercleError as error:
                 db.session.rollback()
                 self.warn(_l("« %(name)s » : %(why)s", name=path, why=error.message))
+
+    def _is_page(self, path: str) -> bool:
+        """A Markdown file is a page, but in a Cercle export's ``fichiers/``."""
+        if not path.lower().endswith(MARKDOWN_SUFFIXES):
+            return False
+        return not (self.ours and path.startswith(FILES_PREFIX))
 
     def targets(self, planner: Planner) -> Targets:
         return Targets(

@@ -25,7 +25,8 @@ from .spaces import clean_title
 
 FORMAT = "cercle-markdown"
 MANIFEST = "cercle.json"
-RESOURCES_MANIFEST = "fichiers/ressources.json"
+FILES_PREFIX = "fichiers/"
+RESOURCES_MANIFEST = FILES_PREFIX + "ressources.json"
 QUESTIONNAIRE_SUFFIX = ".questionnaire.json"
 INDEX_NAMES = ("index.md", "index.markdown")
 
@@ -131,6 +132,8 @@ class Planner:
         if self.ours and "README.md" in texts:
             del texts["README.md"]
             self.report.skipped += 1
+        if self.ours:  # a Cercle export's fichiers/ holds files, Markdown ones included
+            texts = {p: t for p, t in texts.items() if not p.startswith(FILES_PREFIX)}
         return texts
 
     def folder_file(self, folder: str, texts: dict[str, str]) -> str | None:

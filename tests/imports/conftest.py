@@ -77,6 +77,7 @@ def sample(personas) -> Sample:
         anim, space, "Plan du site.png", png(160, 60), title="Plan", tags="carte, lieu"
     )
     pdf = add_file(part, space, "compte-rendu.pdf", PDF, description="Le CR")
+    add_file(anim, space, "Notes de séance.md", b"# Notes\n\nUn fichier, pas une page.\n")
     resources.add_link(anim, space, url="https://www.avise.org", title="Avise", tags="ess")
     statuts = pages.create_page(anim, space, "Statuts", "Les formes juridiques.\n")
     scic = page_kinds.create(

@@ -21,7 +21,7 @@ def test_cli_imports_an_export(app, personas, sample, tmp_path):
     target = new_space(personas)
     result = cli(app, "import", str(zip_path), "--space", target.slug, "--as", "anim@cercle.test")
     assert result.exit_code == 0, result.output
-    assert "Pages importées : 6" in result.output and "Fichiers importés : 2" in result.output
+    assert "Pages importées : 6" in result.output and "Fichiers importés : 3" in result.output
     titles = set(db.session.scalars(select(Page.title).where(Page.space_id == target.id)))
     assert {"Accueil", "Statuts", "SCIC", "Nos idées"} <= titles
 

@@ -92,7 +92,7 @@ def test_round_trip_keeps_pages_tree_kinds_texts_and_files(personas, sample, tmp
     with zip_path.open("rb") as source:
         report = run_import(personas, target, source)
 
-    assert report.pages == 7 and report.files == 2 and report.links == 1
+    assert report.pages == 7 and report.files == 3 and report.links == 1
     assert report.warnings == [] and report.skipped >= 2  # README.md, the resources list
     assert shape(target) == shape(sample.space)
     assert files_of(target) == files_of(sample.space)
