@@ -166,3 +166,25 @@ def test_phone_screenshots(browser: Browser, live_server: str) -> None:
         width = page.evaluate("() => document.documentElement.scrollWidth")
         assert width <= PHONE["width"], f"{path} scrolls sideways ({width}px)"
     assert errors == []
+
+
+def test_a_refused_move_is_said_and_undone(browser: Browser, live_server: str) -> None:
+    errors: list[str] = []
+    page = person(browser, live_server, "participant·e", errors)
+    page.goto(live_server + SPACE + "/reorganiser")
+    expect(page.locator("[data-reorg][data-ready='1']")).to_be_attached()
+    before = titles_at_top(page)
+    refusal = '{"error": {"code": "archived", "message": "Cet espace est archivé."}}'
+    page.route(
+        "**/reorganiser/deplacer",
+        lambda route: route.fulfill(status=409, content_type="application/json", body=refusal),
+    )
+    page.get_by_role("button", name=f"Descendre « {before[0]} »").click()
+    expect(page.locator("[data-error]")).to_have_text(
+        "Le déplacement n’a pas été enregistré : Cet espace est archivé."
+    )
+    assert titles_at_top(page) == before  # put back where it was
+    # the first page cannot go up: said, nothing sent
+    page.get_by_role("button", name=f"Monter « {before[0]} »").click()
+    expect(page.locator("[data-status]")).to_contain_text("ne peut pas aller plus loin")
+    assert errors == [] or all("409" in e for e in errors)

@@ -35,12 +35,19 @@ function mount (root) {
     say.say(words.saving)
     busy = busy.then(async () => {
       const result = await postJson(root.dataset.moveUrl, csrf, payload)
-      if (result.ok) { say.say(describe(li)); return }
+      // a signed-out session answers with the sign-in page (200, not JSON): not saved
+      if (result.ok && result.body.ok) { say.say(describe(li)); return }
       undo()
-      const message = result.body.error ? result.body.error.message : words.offline
-      say.fail(result.status === 0 ? words.offline : fill(words.failed, { message }))
+      say.fail(failure(result))
     })
     return busy
+  }
+
+  function failure (result, moving = true) {
+    if (result.status === 0) return words.offline
+    if (result.ok) return words.signed_out
+    const message = result.body.error ? result.body.error.message : words.offline
+    return moving ? fill(words.failed, { message }) : message
   }
 
   function placeBack (li, list, index) {
@@ -104,8 +111,8 @@ function mount (root) {
       const field = form.querySelector('input[name=hidden]')
       const hidden = field.value === '1'
       const result = await postJson(root.dataset.hideUrl, csrf, { page_id: Number(li.dataset.pageId), hidden })
-      if (!result.ok) {
-        say.fail(result.body.error ? result.body.error.message : words.offline)
+      if (!result.ok || !result.body.ok) {
+        say.fail(failure(result, false))
         return
       }
       li.dataset.hidden = hidden ? '1' : '0'
