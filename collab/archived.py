@@ -57,9 +57,9 @@ def _ids(space_id: int) -> tuple[set[int], list[int]]:
     page_ids = set(db.session.scalars(select(Page.id).where(Page.space_id == space_id)))
     questionnaire_ids = list(
         db.session.scalars(
-            select(Questionnaire.id).join(Page, Page.id == Questionnaire.page_id).where(
-                Page.space_id == space_id
-            )
+            select(Questionnaire.id)
+            .join(Page, Page.id == Questionnaire.page_id)
+            .where(Page.space_id == space_id)
         )
     )
     return page_ids, questionnaire_ids

@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from . import accounts
 from .db import db
-from .errors import NotFound, ValidationError
+from .errors import ArchivedSpace, NotFound, ValidationError
 from .models import Invitation, Membership, Space, User, utcnow
-from .permissions import Action, require
+from .permissions import ARCHIVED_MESSAGE, Action, require
 from .spaces import check_role, in_id_range, join_space
 
 MAX_DAYS = 365
@@ -80,8 +80,16 @@ def find_invitation(token: str) -> Invitation:
     return invitation
 
 
-def accept(token: str, user: User) -> Membership:
+def _joinable(token: str) -> Invitation:
+    """The invitation, if its space still takes members (an archived space does not)."""
     invitation = find_invitation(token)
+    if invitation.space.is_archived:
+        raise ArchivedSpace(ARCHIVED_MESSAGE)
+    return invitation
+
+
+def accept(token: str, user: User) -> Membership:
+    invitation = _joinable(token)
     invitation.uses += 1
     return join_space(invitation.space, user, invitation.role)
 
@@ -90,6 +98,6 @@ def accept_as_newcomer(
     token: str, *, name: str, email: str, password: str
 ) -> tuple[User, Membership]:
     """The short join form: create the account and enter the space in one step."""
-    find_invitation(token)
+    _joinable(token)
     user = accounts.create_user(email, name, password)
     return user, accept(token, user)

@@ -56,7 +56,11 @@ def fill(personas) -> Filled:
         facilitator,
         space,
         title="Votre avis",
-        questions=[{"label": "Une idée ?", "type": "short_text"}],
+        questions=[
+            {"label": "Une idée ?", "type": "short_text"},
+            {"label": "En un mot ?", "type": "words", "max_words": 1},
+        ],
+        audience="link",
     )
     question = questionnaire.questions[0]
     questionnaire_answers.submit(participant, questionnaire.id, {str(question.id): "Oui"})

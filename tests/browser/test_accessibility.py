@@ -110,6 +110,13 @@ PAGES: list[Check] = [
     Check(FACILITATOR, PAGE, (MAP_LIVE, *LIVE)),
     Check(READER, PAGE, (MAP_LIVE, *LIVE)),
     Check(FACILITATOR, PAGE, (MAP_LIVE,), phone=True),  # the text is in another tab
+    # issue 11: archiving (the confirmation), the archive page, duplicating, the journal
+    Check(FACILITATOR, SPACE + "/archiver"),
+    Check(FACILITATOR, SPACE + "/archiver", phone=True),
+    Check(FACILITATOR, SPACE + "/archive"),
+    Check(FACILITATOR, SPACE + "/dupliquer"),
+    Check(FACILITATOR, SPACE + "/dupliquer", phone=True),
+    Check(ADMIN, "/admin/journal"),
 ]
 
 PLACEHOLDERS: dict[str, str] = {}
