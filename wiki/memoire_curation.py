@@ -90,6 +90,18 @@ def set_hidden(user: User, space: Space, page_id: Any, hidden: bool) -> Page:
     return page
 
 
+def hidden_ids(space: Space) -> set[int]:
+    return set(
+        db.session.scalars(
+            select(Page.id).where(
+                Page.space_id == space.id,
+                Page.deleted_at.is_(None),
+                Page.hidden_from_memoire.is_(True),
+            )
+        )
+    )
+
+
 def hidden_count(space: Space) -> int:
     return (
         db.session.scalar(

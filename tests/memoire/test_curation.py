@@ -113,6 +113,8 @@ def test_hidden_page_stays_in_space_out_of_memoire(personas, tree, client_for):
     assert client_for(personas.reader).get(f"/s/{space.slug}/p/{tree['B'].slug}").status_code == 200
     view = client_for(personas.facilitator).get(f"/s/{space.slug}/p/{tree['B'].slug}")
     assert "hors mémoire" in view.get_data(as_text=True)
+    home = client_for(personas.reader).get(f"/s/{space.slug}/").get_data(as_text=True)
+    assert home.count("hors mémoire") == 1  # the tree marks that page only
     with pytest.raises(PermissionDenied):
         memoire_curation.set_hidden(personas.participant, space, tree["B"].id, False)
     answer = client_for(personas.facilitator).post(

@@ -138,6 +138,8 @@ def test_credit_choice(browser: Browser, live_server: str) -> None:
     errors: list[str] = []
     page = person(browser, live_server, "animateur·rice", errors)
     page.goto(live_server + SPACE + "/")
+    shoot(page, "curation-home-prompt-desktop")
+    expect(page.locator(".tree .badge-hors-memoire")).to_have_text("hors mémoire")
     page.get_by_role("link", name="Choisir").click()
     shoot(page, "curation-credit-desktop")
     page.get_by_label("Initiales (C. M.)").check()

@@ -33,6 +33,12 @@ def memoire_page_state(space: Space, page: Page) -> dict[str, Any]:
     return {"hidden": bool(page.hidden_from_memoire), "can_toggle": _can(space, Action.MANAGE)}
 
 
+@bp.app_template_global("memoire_hidden_ids")
+def memoire_hidden_ids(space: Space) -> set[int]:
+    """The pages of ``space`` kept out of the mémoire (the page tree marks them)."""
+    return memoire_curation.hidden_ids(space)
+
+
 @bp.app_template_global("credit_prompt")
 def credit_prompt(space: Space) -> bool:
     """Whether to ask the signed-in member how to be credited (until they choose)."""
