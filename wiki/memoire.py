@@ -219,15 +219,11 @@ class Cover:
 
 
 def default_dates(space: Space) -> str:
-    """The space's dates in words ("12 mars 2026", "12 mars 2026 – 14 mars 2026"), or ""."""
-    from flask_babel import format_date
+    """The space's dates in words, as the exports print them ("le 12 mars 2026", "du 12
+    au 14 mars 2026"), or ""."""
+    from .memoire_content import space_dates  # the exports' wording (imports this module)
 
-    if space.starts_on is None:
-        return ""
-    text = format_date(space.starts_on, "d MMMM y")
-    if space.ends_on and space.ends_on != space.starts_on:
-        text += " – " + format_date(space.ends_on, "d MMMM y")
-    return text
+    return space_dates(space)
 
 
 def _members(space: Space, facilitators: bool) -> list[int]:
@@ -248,15 +244,11 @@ def default_facilitators(space: Space, credits: Credits | None = None) -> str:
 
 
 def participants(space: Space, credits: Credits | None = None) -> list[tuple[str, str]]:
-    """(name, structure) of the members who are not facilitators, as they agreed to be
-    credited; the uncredited are left out."""
-    credits = credits or Credits(space)
-    found = []
-    for user_id in _members(space, facilitators=False):
-        name = credits.name(user_id)
-        if name:
-            found.append((name, credits.structure(user_id)))
-    return found
+    """(name, structure) of the people the cover names, as the exports print them: every
+    member as they agreed to be credited (the uncredited are left out)."""
+    from .memoire_content import participants as printed
+
+    return [(person.name, person.structure) for person in printed(space, credits or Credits(space))]
 
 
 def cover(space: Space) -> Cover:
