@@ -190,3 +190,27 @@ def test_a_refused_move_is_said_and_undone(browser: Browser, live_server: str) -
     page.get_by_role("button", name=f"Monter « {before[0]} »").click()
     expect(page.locator("[data-status]")).to_contain_text("ne peut pas aller plus loin")
     assert errors == [] or all("409" in e for e in errors)
+
+
+def test_builder_drag_reorders(browser: Browser, live_server: str) -> None:
+    errors: list[str] = []
+    page = person(browser, live_server, "animateur·rice", errors)
+    page.goto(live_server + SPACE + "/memoire")
+    expect(page.locator("[data-builder][data-ready='1']")).to_be_attached()
+    rows = page.locator("[data-chosen] > li.memoire-item")
+    third = rows.nth(2).get_attribute("data-title")
+    handle = rows.nth(2).locator(".reorg-handle").bounding_box()
+    top = rows.nth(0).bounding_box()
+    page.mouse.move(handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2)
+    page.mouse.down()
+    for step in range(1, 16):
+        y = handle["y"] + (top["y"] + 2 - handle["y"]) * step / 15
+        page.mouse.move(handle["x"] + handle["width"] / 2, y)
+    page.mouse.up()
+    expect(page.locator("[data-builder] [data-status]")).to_contain_text(
+        f"« {third} » est maintenant en position 1"
+    )
+    page.get_by_role("button", name="Enregistrer la sélection").click()
+    expect(page.locator(".flash-success")).to_be_visible()
+    assert rows.nth(0).get_attribute("data-title") == third
+    assert errors == []
