@@ -180,13 +180,13 @@ def test_matrix_archived_space_is_read_only_for_everyone(personas, role):
     assert outcomes(personas, role, archived=True) == ARCHIVED[role]
 
 
-def test_archived_error_is_a_409_with_a_french_message(personas):
+def test_archived_error_is_a_423_with_a_french_message(personas):
     page = pages.create_page(personas.facilitator, personas.space, "Mémoire", "Texte.")
     personas.space.archived_at = utcnow()
     db.session.commit()
     with pytest.raises(CercleError) as caught:
         pages.update_page(personas.facilitator, page, markdown="Autre texte.")
-    assert caught.value.status == 409
+    assert caught.value.status == 423
     assert (
         caught.value.message == "Cet espace est archivé : il se consulte mais ne se modifie plus."
     )
@@ -283,7 +283,7 @@ def test_http_link_space_readable_by_anyone_writable_by_nobody_outside(
     assert _page_count() == before
 
 
-def test_http_archived_space_readable_but_writes_get_409(personas, client_for, programme):
+def test_http_archived_space_readable_but_writes_get_423(personas, client_for, programme):
     personas.space.archived_at = utcnow()
     db.session.commit()
     facilitator = client_for(personas.facilitator)
@@ -314,7 +314,7 @@ def test_http_archived_space_readable_but_writes_get_409(personas, client_for, p
         (client_for(personas.admin), "/s/cooperer/invitations", {"role": "reader"}),
     ]:
         response = client.post(url, data=data)
-        assert response.status_code == 409, url
+        assert response.status_code == 423, url
         assert "Cet espace est archivé" in response.get_data(as_text=True)
     assert _page_count() == before
     db.session.refresh(programme)
