@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from flask import current_app, render_template
+from flask import current_app, render_template, url_for
 
 from . import memoire_content
 from .memoire import ItemRef
@@ -44,7 +44,16 @@ def print_html(
     """The printable HTML of the mémoire (the PDF's source, and the print preview)."""
     doc = memoire_content.document(space, items, progress)
     html = render_template("memoire/print.html", preview=preview, **memoire_content.context(doc))
-    return french_spaces(_unique_anchors(html))
+    return french_spaces(_internal_links(_unique_anchors(html), doc))
+
+
+def _internal_links(html: str, doc: memoire_content.Document) -> str:
+    """A [[link]] to a page that is in the mémoire leads to its chapter, not to the wiki."""
+    for section in doc.sections:
+        if section.page is not None:
+            url = url_for("pages.view", space_ref=doc.space.slug, slug=section.page.slug)
+            html = html.replace(f'href="{url}"', f'href="#{section.anchor}"')
+    return html
 
 
 _CHAPTER = re.compile(r'(<section class="chapter[^"]*" aria-labelledby="([^"]+)")')

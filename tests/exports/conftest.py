@@ -53,7 +53,8 @@ def fill_space(personas) -> dict:
         space,
         "Présentation générale",
         "## Les enjeux\n\nÉté, coopération : « oui » ! Vraiment ? Oui ; d'accord.\n\n"
-        f"![Schéma](/s/{space.slug}/ressources/{image.id}/fichier)\n\n`code : garde ?`\n",
+        f"![Schéma](/s/{space.slug}/ressources/{image.id}/fichier)\n\n`code : garde ?`\n\n"
+        "Voir [[Carte des idées]].\n",
     )
     pages.update_page(initials, intro, markdown=intro.markdown + "\nAjout de Claire.\n")
     pages.update_page(hidden, intro, markdown=intro.markdown + "\nAjout discret.\n")

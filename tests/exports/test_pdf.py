@@ -15,6 +15,16 @@ from wiki.typography_fr import NBSP, NNBSP
 PDFTOPPM = shutil.which("pdftoppm") or "/usr/bin/pdftoppm"
 
 
+def test_links_to_pages_of_the_memoire_lead_to_their_chapter(app, personas, filled):
+    with app.test_request_context():
+        html = export_pdf.print_html(personas.space, memoire.effective_selection(personas.space))
+    chapter = html.split('aria-labelledby="section-')[1:]
+    mind_map = next(part for part in chapter if "Carte des idées</h1>" in part)
+    anchor = "section-" + mind_map.split('"', 1)[0]
+    assert 'href="/s/cooperer/p/carte-des-idees"' not in html
+    assert f'href="#{anchor}"' in html
+
+
 def _build(app, space, out: Path) -> PdfReader:
     steps: list[int] = []
     with app.test_request_context():
