@@ -25,10 +25,11 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from flask_babel.speaklater import LazyString
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from mdit_py_plugins.tasklists import tasklists_plugin
 
 from wiki.sanitize import clean_html
@@ -274,3 +275,14 @@ def render_plain(markdown: str) -> str:
         elif token.type in ("fence", "code_block"):
             lines.append(token.content)
     return "\n".join(line.strip() for line in lines if line.strip())
+
+
+def _escaped_lazy_string(self: LazyString) -> Markup:
+    return escape(str(self))
+
+
+# Flask-Babel's lazy strings declare themselves safe HTML (``__html__`` returns the text
+# as is), so a lazy message carrying a title someone typed (``_l("… « %(title)s »")``)
+# would reach a template unescaped. Only this module says what is safe: a lazy string is
+# text, escaped like any other.
+LazyString.__html__ = _escaped_lazy_string  # type: ignore[method-assign]
