@@ -7,7 +7,12 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.browser.conftest import SCREENSHOTS, serve, sign_in
+from tests.browser.conftest import (
+    SCREENSHOTS,
+    browser_type_launch_args,  # noqa: F401  (Debian Chromium)
+    serve,
+    sign_in,
+)
 from wiki import accounts
 
 pytestmark = pytest.mark.browser

@@ -107,7 +107,7 @@ def test_duplicate_copies_the_space_and_leaves_the_original(personas, filled, wi
     assert copied["Idées"].kind == "metaplan" and copied["Carte"].kind == "mind_map"
     # the questionnaire's definition, never its answers
     q = db.session.scalar(select(Questionnaire).where(Questionnaire.space_id == copy.id))
-    assert [question.label for question in q.questions] == ["Une idée ?"]
+    assert [question.label for question in q.questions] == ["Une idée ?", "En un mot ?"]
     assert q.link_token != filled.questionnaire.link_token
     assert count(Response, Response.questionnaire_id == q.id) == 0
     # resources, the file copied on disk
