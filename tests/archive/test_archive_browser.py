@@ -22,6 +22,7 @@ PAGE = SPACE + "/p/bienvenue"
 EDITOR = SPACE + "/p/bienvenue/modifier"
 ADMIN = ("admin@archive.cercle.test", "administrons-2026")
 PHONE = {"width": 390, "height": 844}
+BOARD = SPACE + "/p/metaplan-ce-qui-nous-freine-pour-cooperer"
 NOTICE = "Cet espace vient d’être archivé : il se consulte mais ne se modifie plus."
 
 
@@ -58,6 +59,12 @@ def test_open_editors_turn_read_only_when_the_space_is_archived(browser: Browser
     desktop, editor, errors = _editor_page(browser, site)
     phone, editor_phone, phone_errors = _editor_page(browser, site, PHONE)
     expect(editor.locator("[data-archived-notice]")).to_be_hidden()
+    board_context = browser.new_context()
+    board = board_context.new_page()
+    sign_in(board, site)
+    board.goto(site + BOARD)
+    expect(board.locator("[data-board] .card").first).to_be_attached()
+    expect(board.locator("[data-metaplan][data-writable=true]")).to_be_attached()
 
     other = browser.new_context()
     archiving = other.new_page()
@@ -78,6 +85,10 @@ def test_open_editors_turn_read_only_when_the_space_is_archived(browser: Browser
         expect(page.locator(".cm-content[contenteditable=false]")).to_be_attached()
         _shoot(page, name)
     assert errors == [] and phone_errors == []
+    expect(board.locator("[data-archived-notice]")).to_be_visible()
+    expect(board.locator("[data-metaplan][data-writable=false]")).to_be_attached()
+    expect(board.locator(".metaplan-settings")).to_be_hidden()
+    _shoot(board, "board")
 
     # after a reload: the banner, read-only, no edit button
     editor.goto(site + PAGE)
@@ -115,5 +126,5 @@ def test_open_editors_turn_read_only_when_the_space_is_archived(browser: Browser
     expect(admin.locator("table")).to_contain_text("Une séance de plus")
     expect(admin.locator("table")).to_contain_text("Espace rouvert")
     _shoot(admin, "journal")
-    for context in (desktop, phone, other, admin.context):
+    for context in (desktop, phone, other, board_context, admin.context):
         context.close()

@@ -36,6 +36,8 @@ function start (root) {
       manager = false
       root.dataset.writable = 'false'
       root.dataset.manager = 'false'
+      const settings = q('.metaplan-settings') // the facilitator's controls: refused now
+      if (settings) settings.hidden = true
       draw()
     },
     onSynced: () => { if (writable) send('mine').then((ack) => { for (const c of ack.cards || []) mine.set(c.key, c); left = ack.left; draw() }) }
