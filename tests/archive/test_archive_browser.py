@@ -22,6 +22,7 @@ PAGE = SPACE + "/p/bienvenue"
 EDITOR = SPACE + "/p/bienvenue/modifier"
 ADMIN = ("admin@archive.cercle.test", "administrons-2026")
 PHONE = {"width": 390, "height": 844}
+MINDMAP = SPACE + "/p/cartographie-des-cooperations"
 BOARD = SPACE + "/p/metaplan-ce-qui-nous-freine-pour-cooperer"
 NOTICE = "Cet espace vient d’être archivé : il se consulte mais ne se modifie plus."
 
@@ -65,6 +66,12 @@ def test_open_editors_turn_read_only_when_the_space_is_archived(browser: Browser
     board.goto(site + BOARD)
     expect(board.locator("[data-board] .card").first).to_be_attached()
     expect(board.locator("[data-metaplan][data-writable=true]")).to_be_attached()
+    mind_context = browser.new_context()
+    mind = mind_context.new_page()
+    sign_in(mind, site)
+    mind.goto(site + MINDMAP)
+    expect(mind.locator("[data-mindmap].is-live[data-renders]")).to_be_attached()
+    expect(mind.locator("[data-live-editor][data-writable=true]")).to_be_attached()
 
     other = browser.new_context()
     archiving = other.new_page()
@@ -89,6 +96,9 @@ def test_open_editors_turn_read_only_when_the_space_is_archived(browser: Browser
     expect(board.locator("[data-metaplan][data-writable=false]")).to_be_attached()
     expect(board.locator(".metaplan-settings")).to_be_hidden()
     _shoot(board, "board")
+    expect(mind.locator("[data-archived-notice]")).to_be_visible()
+    expect(mind.locator("[data-live-editor][data-writable=false]")).to_be_attached()
+    _shoot(mind, "mindmap")
 
     # after a reload: the banner, read-only, no edit button
     editor.goto(site + PAGE)
@@ -126,5 +136,5 @@ def test_open_editors_turn_read_only_when_the_space_is_archived(browser: Browser
     expect(admin.locator("table")).to_contain_text("Une séance de plus")
     expect(admin.locator("table")).to_contain_text("Espace rouvert")
     _shoot(admin, "journal")
-    for context in (desktop, phone, other, board_context, admin.context):
+    for context in (desktop, phone, other, board_context, mind_context, admin.context):
         context.close()
