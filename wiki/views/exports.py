@@ -78,7 +78,7 @@ def panel_jobs(space) -> list[dict]:
                 "label": FORMAT_LABELS.get(job.format, job.format),
                 "created": format_datetime(job.created_at, "short"),
                 "size": _size(job.size_bytes),
-                "poll_url": url_for("api.get_export", job_id=job.id),
+                "poll_url": url_for("api.get_export", id=job.id),
                 "local_url": exports.download_url(job),
             }
         )

@@ -50,10 +50,10 @@ def create_export(space: str):
     job = exports.enqueue(api_user(), found, fmt, items)
     response = jsonify(job_json(job))
     response.status_code = 202
-    response.headers["Location"] = url_for("api.get_export", job_id=job.id)
+    response.headers["Location"] = url_for("api.get_export", id=job.id)
     return response
 
 
-@api_blueprint.get("/exports/<job_id>")
-def get_export(job_id: str):
-    return jsonify(job_json(exports.get_job(api_user(), job_id)))
+@api_blueprint.get("/exports/<id>")
+def get_export(id: str):  # the path's name is the document's: {id}
+    return jsonify(job_json(exports.get_job(api_user(), id)))
