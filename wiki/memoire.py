@@ -251,9 +251,11 @@ def participants(space: Space, credits: Credits | None = None) -> list[tuple[str
     return [(person.name, person.structure) for person in printed(space, credits or Credits(space))]
 
 
-def cover(space: Space) -> Cover:
+def cover(space: Space, credits: Credits | None = None) -> Cover:
+    """The one place the cover's defaults are decided: the builder shows it, the exports
+    print it (``memoire_content.cover_of``)."""
     row = db.session.get(MemoireCover, space.id)
-    credits = Credits(space)
+    credits = credits or Credits(space)
     stored = {name: (getattr(row, name) or "").strip() if row else "" for name in COVER_FIELDS}
     return Cover(
         title=stored["title"] or space.title,

@@ -27,13 +27,12 @@ from flask import current_app
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
-from . import comparison, kinds, live, mindmap, resources
+from . import comparison, kinds, live, memoire, mindmap, resources
 from .credits import Credits
 from .db import db
 from .memoire import ItemRef
 from .metaplan_rendition import credit_authors
 from .models import Membership, Page, Resource, Revision, RevisionAuthor, Space, User
-from .models_memoire import DEFAULT_LICENCE, MemoireCover
 from .models_metaplan import MetaplanCard
 from .models_questionnaires import Questionnaire
 from .page_html import render_text
@@ -119,23 +118,16 @@ def participants(space: Space, credits: Credits) -> list[Person]:
 
 
 def cover_of(space: Space, credits: Credits) -> Cover:
-    saved = db.session.get(MemoireCover, space.id)
-    facilitators = saved.facilitators.strip() if saved else ""
-    if not facilitators:
-        ids = db.session.scalars(
-            select(Membership.user_id).where(
-                Membership.space_id == space.id, Membership.role == "facilitator"
-            )
-        )
-        facilitators = ", ".join(credits.names(list(ids)))
-    intro = saved.introduction if saved else ""
+    """The cover as printed: ``memoire.cover`` (its defaults), the introduction rendered."""
+    shown = memoire.cover(space, credits)
+    intro = shown.introduction
     return Cover(
-        title=(saved.title.strip() if saved else "") or space.title,
-        subtitle=saved.subtitle.strip() if saved else "",
-        dates=(saved.dates.strip() if saved else "") or space_dates(space),
-        facilitators=facilitators,
-        funder=saved.funder.strip() if saved else "",
-        licence=(saved.licence.strip() if saved else "") or DEFAULT_LICENCE,
+        title=shown.title,
+        subtitle=shown.subtitle,
+        dates=shown.dates,
+        facilitators=shown.facilitators,
+        funder=shown.funder,
+        licence=shown.licence,
         participants=participants(space, credits),
         introduction=render_text(space, intro).html if intro.strip() else Markup(""),
     )
