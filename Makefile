@@ -66,7 +66,7 @@ lint: install
 
 # Re-extract the French source strings, update the fr/en catalogues and compile them.
 translations: install
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs=".venv node_modules" -o wiki/translations/messages.pot .
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 --ignore-dirs=".venv node_modules" -o wiki/translations/messages.pot .
 	for lang in fr en; do \
 	  if [ -f wiki/translations/$$lang/LC_MESSAGES/messages.po ]; then \
 	    $(VENV)/bin/pybabel update --ignore-obsolete -i wiki/translations/messages.pot -d wiki/translations -l $$lang; \
