@@ -60,13 +60,18 @@ def tree(space_ref: str):
     )
 
 
+def _json_object() -> dict:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ValidationError(_("La demande n'est pas comprise."))
+    return data
+
+
 @bp.post("/reorganiser/deplacer")
 @json_endpoint
 def move(space_ref: str):
     space = spaces.get_space(current_user, space_ref, Action.EDIT)
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise ValidationError(_("La demande n'est pas comprise."))
+    data = _json_object()
     page = memoire_curation.move(
         current_user, space, data.get("page_id"), data.get("parent_id"), data.get("position")
     )
@@ -95,9 +100,7 @@ def hide(space_ref: str):
 @json_endpoint
 def hide_json(space_ref: str):
     space = spaces.get_space(current_user, space_ref, Action.MANAGE)
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise ValidationError(_("La demande n'est pas comprise."))
+    data = _json_object()
     page = memoire_curation.set_hidden(
         current_user, space, data.get("page_id"), bool(data.get("hidden"))
     )
