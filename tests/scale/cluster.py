@@ -10,108 +10,24 @@ until every process has a value; a test then sends that cookie to land on that p
 from __future__ import annotations
 
 import contextlib
-import getpass
 import json
 import re
-import shutil
-import signal
-import subprocess
 import threading
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import socketio
 
-from tests.collab.conftest import ROOT, LiveServer, free_port
+from bench.nginx import Nginx, http_status, nginx_binary
+from tests.collab.conftest import LiveServer
 from tests.collab.yclient import NS, YClient, wait_for
 
-SITE = ROOT / "deploy" / "nginx" / "cercle.conf"
-MAIN = Path(__file__).with_name("nginx-main.conf")
-UPSTREAM_SERVERS = re.compile(r"(?m)^    server 127\.0\.0\.1:\d+ .*;\n(?:    server .*;\n)*")
+__all__ = ["Cluster", "Nginx", "RoutedClient", "http_status", "nginx_binary", "start_all"]
+
 UPSTREAM_LOGGED = re.compile(r"upstream=127\.0\.0\.1:(\d+)")
-
-
-def nginx_binary() -> str | None:
-    return shutil.which("nginx") or next(
-        (p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None
-    )
-
-
-def site_config(upstream_ports: list[int], port: int, access_log: Path) -> str:
-    """The shipped file with this run's ports and paths, nothing else changed."""
-    text = SITE.read_text()
-    servers = "".join(
-        f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;\n" for p in upstream_ports
-    )
-    replaced, count = UPSTREAM_SERVERS.subn(servers, text)
-    for old, new in (
-        ("listen 80;", f"listen 127.0.0.1:{port};"),
-        ("/srv/cercle/static/", f"{ROOT / 'static'}/"),
-        ("/var/log/nginx/cercle.access.log", str(access_log)),
-    ):
-        assert old in replaced, f"{old!r} absent de {SITE}"
-        replaced = replaced.replace(old, new)
-    assert count == 1, "bloc upstream introuvable"
-    return replaced
-
-
-@dataclass
-class Nginx:
-    prefix: Path
-    upstream_ports: list[int]
-    port: int = field(default_factory=free_port)
-    proc: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def access_log(self) -> Path:
-        return self.prefix / "access.log"
-
-    def start(self, binary: str) -> None:
-        self.prefix.mkdir(parents=True, exist_ok=True)
-        site = self.prefix / "cercle.conf"
-        site.write_text(site_config(self.upstream_ports, self.port, self.access_log))
-        main = self.prefix / "nginx.conf"
-        main.write_text(
-            MAIN.read_text()
-            .replace("{prefix}", str(self.prefix))
-            .replace("{site}", str(site))
-            .replace("{user}", getpass.getuser())
-        )
-        argv = [binary, "-c", str(main), "-p", str(self.prefix)]
-        checked = subprocess.run([*argv, "-t"], capture_output=True, text=True, timeout=30)
-        assert checked.returncode == 0, checked.stderr
-        self.proc = subprocess.Popen(
-            argv, stdout=subprocess.DEVNULL, stderr=(self.prefix / "stderr.log").open("wb")
-        )
-        wait_for(lambda: http_status(f"{self.url}/healthz") == 200, 30, "nginx prêt")
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGQUIT)  # graceful: finish, remove the pid file
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-        self.proc = None
-
-
-def http_status(url: str, headers: dict[str, str] | None = None) -> int | None:
-    try:
-        with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=5):
-            return 200
-    except urllib.error.HTTPError as error:
-        return error.code
-    except OSError:
-        return None
 
 
 @dataclass
