@@ -9,7 +9,8 @@ with a space anyone with the link reads (``--pages`` corpus pages, bench/corpus.
 to co-edit and an open questionnaire; a warm-up pass over the pages; then, for ``--seconds``,
 all at once (bench/load_people.py):
 
-* readers view a page or search (1 in 5), then think ``--think`` s ±50 %;
+* readers view a page or search (1 in 5), then think ``--think`` s ±50 % (10 s: a person
+  skimming; 200 of them make ~20 requests/s; ``--think 3``, ~60/s, overloads one process);
 * editors type a character every ``--period`` s on the 3 pages (Yjs over Socket.IO); edit
   delivery is a keystroke's send → every other editor's receipt;
 * answerers each post one answer at a random moment; ``--walls`` results views watch, and
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import resource
 import sys
 import tempfile
@@ -52,9 +54,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--answerers", type=int, default=40)
     parser.add_argument("--walls", type=int, default=2)
     parser.add_argument("--pages", type=int, default=300)
-    parser.add_argument("--think", type=float, default=3.0, help="readers' mean pause, s")
+    parser.add_argument("--think", type=float, default=10.0, help="readers' mean pause, s")
     parser.add_argument("--period", type=float, default=0.2, help="s between keystrokes")
     parser.add_argument("--setups", default="one,nginx2")
+    parser.add_argument("--keep", action="store_true", help="keep the folders (server logs)")
     args = parser.parse_args(argv)
     args.setups = [s.strip() for s in args.setups.split(",") if s.strip()]
     unknown = [s for s in args.setups if s not in SETUPS]
@@ -124,13 +127,22 @@ async def _drive(args: argparse.Namespace, target: Target, seeded: Seeded) -> di
 
 
 def run_setup(args: argparse.Namespace, name: str) -> dict:
-    with tempfile.TemporaryDirectory(prefix=f"bench-load-{name}-") as tmp:
+    prefix = f"bench-load-{name}-"
+    folder = tempfile.mkdtemp(prefix=prefix) if args.keep else None
+    with (
+        contextlib.nullcontext(folder)
+        if folder
+        else tempfile.TemporaryDirectory(prefix=prefix) as tmp
+    ):
+        if folder:
+            print(f"   folder kept: {tmp}", flush=True)
         started = time.monotonic()
         with load_setup.start(name, Path(tmp), args.pages, args.answerers) as (target, seeded):
             statuses = warm_up(target.port, seeded.page_paths, 1, 4, WARMUP_S)
             load = _loadavg()
             result = asyncio.run(_drive(args, target, seeded))
-        result["outcome"].error("server tracebacks", target.tracebacks())
+        result["tracebacks"] = target.tracebacks()
+        result["outcome"].error("server tracebacks", sum(result["tracebacks"].values()))
         bad = {s: n for s, n in statuses.items() if s != 200}
         result["outcome"].error("warm-up not 200", sum(bad.values()))
         result.update(load_before=load, load_after=_loadavg(), wall_s=time.monotonic() - started)
@@ -204,6 +216,9 @@ def main(argv: list[str] | None = None) -> int:
         results[name] = run_setup(args, name)
         print(f"   done in {results[name]['wall_s']:.0f} s", flush=True)
     print_table(results, args.seconds)
+    for name, result in results.items():
+        for line, count in result["tracebacks"].most_common(5):
+            print(f"{name}: {count} × {line}")
     errors = sum(sum(r["outcome"].errors.values()) for r in results.values())
     return 1 if errors else 0
 

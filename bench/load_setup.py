@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,8 +60,16 @@ class Target:
     pgids: list[int]
     logs: list[Path] = field(default_factory=list)
 
-    def tracebacks(self) -> int:
-        return sum(log.read_text(errors="replace").count("Traceback") for log in self.logs)
+    def tracebacks(self) -> Counter[str]:
+        """The exception line that ends each traceback of the server logs, counted."""
+        found: Counter[str] = Counter()
+        for log in self.logs:
+            lines = log.read_text(errors="replace").splitlines()
+            for n, line in enumerate(lines):
+                if line.startswith("Traceback"):
+                    end = next((x for x in lines[n + 1 :] if x and not x[0].isspace()), "?")
+                    found[end[:120]] += 1
+        return found
 
 
 def seed(url: str, data_dir: Path, *, pages: int, answerers: int) -> Seeded:
