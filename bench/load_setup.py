@@ -200,7 +200,9 @@ def behind_nginx(
         yield Target("nginx2", nginx.port, url, pgids, logs), seeded
 
 
-def start(name: str, work: Path, pages: int, answerers: int):
+def start(
+    name: str, work: Path, pages: int, answerers: int
+) -> contextlib.AbstractContextManager[tuple[Target, Seeded]]:
     """The context manager of setup ``name`` (a key of ``SETUPS``)."""
     if name == "one":
         return one_process(work, pages, answerers)
