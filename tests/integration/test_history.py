@@ -189,9 +189,9 @@ def test_restoring_an_old_revision_adds_a_new_one(journal, personas, client_for)
     assert [r.number for r in rows] == [4, 3, 2, 1]
     assert rows[0].markdown == "Le chat dort."
     assert rows[0].message == "restored:1"  # stored as a code, shown in the reader's words
-    assert "Retour à la version 1" in client.get(
-        "/s/cooperer/p/journal/historique"
-    ).get_data(as_text=True)
+    assert "Retour à la version 1" in client.get("/s/cooperer/p/journal/historique").get_data(
+        as_text=True
+    )
     assert rows[0].author_id == personas.participant.id
     assert rows[1].markdown == "Le chien dort sur le canapé."  # history is never rewritten
     assert "Le chat dort." in client.get("/s/cooperer/p/journal").get_data(as_text=True)
