@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import os
-import re
 import signal
 import socket
 import subprocess
@@ -20,21 +19,13 @@ from pycrdt import Doc, Text
 
 import collab
 from app import create_app
+from tests.server_logs import without_library_races
 from wiki import accounts, migrate, pages
 from wiki.db import db
 from wiki.models import Membership, Page, Space
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_TEXT = "# Fiche statut\n\nBonjour à toutes et à tous.\n"
-
-# engineio's writer thread closing a WebSocket whose socket is already closed (EBADF): a
-# library race on a connection that has ended, not a server error. Only this exact
-# traceback is dropped from the log a test reads; any other one still fails it.
-_ENGINEIO_CLOSE_RACE = re.compile(
-    r"Exception in thread [^\n]*\(writer\):\nTraceback \(most recent call last\):\n"
-    r"(?:  .*\n)*?.*engineio/socket\.py.*in writer\n(?:  .*\n)*?"
-    r"OSError: \[Errno 9\] Bad file descriptor\n"
-)
 
 
 def free_port() -> int:
@@ -84,7 +75,7 @@ class LiveServer:
     def log(self) -> str:
         """The server's output, without engineio's known close race on an ended WebSocket."""
         assert self.log_path is not None
-        return _ENGINEIO_CLOSE_RACE.sub("", self.log_path.read_text())
+        return without_library_races(self.log_path.read_text())
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
         if self.proc is not None:
