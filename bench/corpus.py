@@ -12,6 +12,8 @@ import random
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
 
 from wiki.slugs import slugify
 
@@ -317,3 +319,18 @@ def describe(pages: list[CorpusPage]) -> str:
         f"{len(pages)} pages ({shape}); {sizes[0]}–{sizes[-1]} bytes, "
         f"median {sizes[len(sizes) // 2]} bytes; {links} wikilinks"
     )
+
+
+def create_pages(author: Any, space: Any, pages: list[CorpusPage]) -> list[str]:
+    """Create the corpus in ``space`` through the service layer (in an app context), parents
+    first; the view path of each page, in corpus order."""
+    from wiki import pages as wiki_pages
+
+    ids: list[int] = []
+    paths: list[str] = []
+    for item in pages:
+        parent_id = ids[item.parent] if item.parent is not None else None
+        page = wiki_pages.create_page(author, space, item.title, item.markdown, parent_id=parent_id)
+        ids.append(page.id)
+        paths.append(f"/s/{quote(space.slug)}/p/{quote(page.slug)}")
+    return paths

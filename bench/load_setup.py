@@ -18,12 +18,11 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
 
 from sqlalchemy import create_engine, text
 
 from bench import servers
-from bench.corpus import build_corpus
+from bench.corpus import build_corpus, create_pages
 from bench.nginx import Nginx, nginx_binary
 from bench.questionnaire import QUESTIONS
 from bench.search import http_paths, make_queries
@@ -88,15 +87,7 @@ def seed(url: str, data_dir: Path, *, pages: int, answerers: int) -> Seeded:
             "anim@cercle.test", "Animation", "banc-essai-2026", can_create_spaces=True
         )
         space = spaces.create_space(facilitator, "Coopérer — banc de charge", visibility="link")
-        ids: list[int] = []
-        paths: list[str] = []
-        for item in build_corpus(pages):
-            parent_id = ids[item.parent] if item.parent is not None else None
-            page = wiki_pages.create_page(
-                facilitator, space, item.title, item.markdown, parent_id=parent_id
-            )
-            ids.append(page.id)
-            paths.append(f"/s/{quote(space.slug)}/p/{quote(page.slug)}")
+        paths = create_pages(facilitator, space, build_corpus(pages))
         edited = [
             wiki_pages.create_page(facilitator, space, f"Atelier {n}", "# Fiche\n").id
             for n in range(1, EDIT_PAGES + 1)

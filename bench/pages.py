@@ -21,10 +21,9 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 from . import loadgen, otterwiki_compare, servers
-from .corpus import DEFAULT_SEED, CorpusPage, build_corpus, describe
+from .corpus import DEFAULT_SEED, CorpusPage, build_corpus, create_pages, describe
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_RATIO = 3.0
@@ -89,7 +88,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def load_cercle(data_dir: Path, corpus: list[CorpusPage]) -> list[str]:
     """Migrate a fresh database and create every page through the service layer."""
     from app import create_app
-    from wiki import accounts, migrate, pages, spaces
+    from wiki import accounts, migrate, spaces
 
     url = f"sqlite:///{data_dir / 'cercle.db'}"
     migrate.upgrade(url)
@@ -99,14 +98,7 @@ def load_cercle(data_dir: Path, corpus: list[CorpusPage]) -> list[str]:
             "banc@cercle.test", "Banc d'essai", "banc-d-essai-2026", can_create_spaces=True
         )
         space = spaces.create_space(user, "Coopérer — banc d'essai", visibility="link")
-        ids: list[int] = []
-        urls: list[str] = []
-        for item in corpus:
-            parent_id = ids[item.parent] if item.parent is not None else None
-            page = pages.create_page(user, space, item.title, item.markdown, parent_id=parent_id)
-            ids.append(page.id)
-            urls.append(f"/s/{quote(space.slug)}/p/{quote(page.slug)}")
-    return urls
+        return create_pages(user, space, corpus)
 
 
 def cercle_target(
