@@ -1,4 +1,5 @@
-// Bundles the live editor: node static/src/editor/build.mjs (what `npm run build` runs).
+// Bundles the live editor (dist/editor.js) and the page view's live follower (dist/viewer.js,
+// no CodeMirror): node static/src/editor/build.mjs (what `npm run build` runs).
 // One patch, checked: y-codemirror.next draws remote carets with a style *attribute*, which our
 // CSP (style-src 'self') refuses; the patched version sets the same colours through CSSOM.
 import * as esbuild from 'esbuild'
@@ -23,12 +24,12 @@ const cspSafeCarets = {
 }
 
 await esbuild.build({
-  entryPoints: ['static/src/editor/index.js'],
+  entryPoints: { editor: 'static/src/editor/index.js', viewer: 'static/src/editor/viewer.js' },
   bundle: true,
   minify: !process.argv.includes('--dev'),
   format: 'iife',
   target: 'es2020',
-  outfile: 'static/dist/editor.js',
+  outdir: 'static/dist',
   plugins: [cspSafeCarets],
   logLevel: 'info'
 })

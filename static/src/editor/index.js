@@ -1,11 +1,12 @@
 // Cercle's live editor: CodeMirror 6 + Markdown, bound to the page's Yjs document.
-// Mounted on [data-live-editor] (edit page) or [data-live-view] (page view: follows live).
+// Mounted on [data-live-editor] (edit page, mind map); the page view follows live with viewer.js.
 import { EditorView, basicSetup } from 'codemirror'
 import { Compartment, EditorState } from '@codemirror/state'
 import { markdown } from '@codemirror/lang-markdown'
 import { yCollab } from 'y-codemirror.next'
 import { applyUpdate } from 'yjs'
-import { LiveConnection } from './connection.js'
+import { connect } from './live-status.js'
+import { livePreview } from './live-preview.js'
 import { labelsOf } from './labels.js'
 import { localPersistence } from './offline.js'
 import { runAction } from './toolbar.js'
@@ -22,88 +23,6 @@ const THEME = EditorView.theme({
   // names always shown above the others' carets (not only on hover): who writes where
   '.cm-ySelectionInfo': { opacity: '1', transitionDelay: '0s' }
 })
-
-function debounce (fn, ms) {
-  let timer = null
-  return () => { clearTimeout(timer); timer = setTimeout(fn, ms) }
-}
-
-function livePreview (root, ytext, target) {
-  const { previewUrl, csrf } = root.dataset
-  if (!previewUrl || !target) return
-  let latest = 0
-  const refresh = debounce(async () => {
-    const ticket = ++latest
-    let body = null
-    try {
-      const response = await fetch(previewUrl, {
-        method: 'POST',
-        credentials: 'same-origin',
-        headers: { 'Content-Type': 'application/json', 'X-CSRFToken': csrf || '' },
-        body: JSON.stringify({ markdown: ytext.toString() })
-      })
-      body = response.ok ? await response.json() : null
-    } catch (error) {
-      return // offline: the preview catches up with the next change (the resync is one)
-    }
-    if (body && ticket === latest) target.innerHTML = body.html // sanitized by the server; newest only
-  }, 350)
-  ytext.observe(refresh)
-}
-
-function showPresence (root, awareness, labels) {
-  const box = root.querySelector('[data-live-presence]')
-  if (!box) return
-  const render = () => {
-    const people = [...awareness.getStates().values()].filter((s) => s && s.user).map((s) => s.user)
-    const count = people.length
-    box.replaceChildren()
-    // the page view announces nobody (its readers are not counted): there, who is writing
-    const viewing = !root.dataset.userName
-    if (viewing && !count) return
-    const label = document.createElement('span')
-    label.textContent = labels.count(viewing ? 'writing' : 'here', count)
-    box.append(label)
-    for (const person of people) {
-      const chip = document.createElement('span')
-      chip.className = 'live-person'
-      const dot = document.createElement('span')
-      dot.className = 'dot'
-      dot.style.backgroundColor = person.color // CSSOM: allowed by our CSP
-      chip.append(dot, document.createTextNode(person.name))
-      box.append(chip)
-    }
-  }
-  awareness.on('change', render)
-  render()
-}
-
-function connect (root, onWritable, onSynced, persist) {
-  const labels = labelsOf(root)
-  const status = root.querySelector('[data-live-status]')
-  const errors = root.querySelector('[data-live-error]')
-  const setStatus = (state) => {
-    root.dataset.live = state // [data-live-note] (edits kept while away) shows on it
-    if (state === 'online' && errors) errors.textContent = '' // what went wrong while away
-    if (!status) return
-    status.textContent = labels.text(state)
-    status.dataset.state = state
-  }
-  setStatus('connecting')
-  const connection = new LiveConnection(Number(root.dataset.pageId), {
-    onStatus: setStatus,
-    onWritable,
-    onSynced,
-    persist,
-    onError: (error) => { if (errors) errors.textContent = error.message || labels.text('connection_error') }
-  })
-  const { userName, userColor } = root.dataset
-  if (userName) {
-    connection.awareness.setLocalStateField('user', { name: userName, color: userColor, colorLight: userColor + '33' })
-  }
-  showPresence(root, connection.awareness, labels)
-  return connection
-}
 
 // The smallest change turning the text into `next` (common start and end kept, never a
 // surrogate pair cut in two), so concurrent edits and others' cursors elsewhere stay put.
@@ -205,16 +124,6 @@ function mountEditor (root) {
   root.dispatchEvent(new CustomEvent('cercle:editor', { bubbles: true, detail: window.cercleEditor }))
 }
 
-function mountViewer (root) {
-  // The server-rendered page is current: follow the changes made after we caught up.
-  const connection = connect(root, () => {}, () => {
-    livePreview(root, ytext, document.querySelector(root.dataset.target))
-  })
-  const ytext = connection.doc.getText('content')
-  window.cercleViewer = { ytext, connection }
-}
-
 document.addEventListener('DOMContentLoaded', () => {
   document.querySelectorAll('[data-live-editor]').forEach(mountEditor)
-  document.querySelectorAll('[data-live-view]').forEach(mountViewer)
 })
