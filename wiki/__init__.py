@@ -8,10 +8,11 @@ from . import config  # noqa: F401  (re-exported for app.py)
 
 
 def init_app(app: Flask) -> None:
-    from . import cli, export_runner, web
+    from . import assets, cli, export_runner, web
     from .db import db
 
     db.init_app(app)
     web.init_app(app)
+    assets.init_app(app)
     cli.init_app(app)
     export_runner.init_app(app)

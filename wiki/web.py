@@ -152,4 +152,8 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _remember_path() -> None:
+        # A static file needs no locale: choosing one looks up the signed-in person, a
+        # query for each file of each page.
+        if request.endpoint == "static":
+            return
         g.locale = select_locale()
