@@ -53,7 +53,8 @@ node_modules/.package-lock.json: package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund; \
 	else echo "npm absent : le bundle n'est pas reconstruit, les tests d'interopérabilité sont ignorés"; fi
 
-# Rebuilds static/dist/editor.js (committed) from static/src/editor/.
+# Rebuilds the bundles of static/dist/ (committed) from static/src/, then the .gz beside each
+# text asset (static/src/precompress.mjs; tests/integration/test_assets.py checks them).
 js: node_modules/.package-lock.json
 	npm run build
 

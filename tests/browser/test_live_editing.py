@@ -208,6 +208,32 @@ def test_reader_follows_without_editing(browser: Browser, live_server: str, scre
     assert real(errors) == []
 
 
+def test_the_page_view_follows_with_viewer_js_not_the_editor(
+    browser: Browser, live_server: str, screenshot_dir
+) -> None:
+    errors: list[str] = []
+    camille = open_editor(browser, live_server, "animateur·rice", errors)
+    viewer = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    watch(viewer, errors)
+    scripts: list[str] = []
+    viewer.on("request", lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
+    sign_in(viewer, live_server, "participant·e")
+    viewer.goto(live_server + VIEW)
+    expect(viewer.locator("[data-live-status]")).to_have_text("en ligne")
+    viewer.wait_for_function("() => window.cercleViewer && window.cercleViewer.connection.synced")
+    assert [u for u in scripts if "/static/dist/viewer." in u], scripts
+    assert not [u for u in scripts if "/static/dist/editor." in u], scripts
+    assert viewer.evaluate("() => typeof window.cercleEditor") == "undefined"
+
+    camille.locator(".cm-content").click()
+    camille.keyboard.press("Control+End")
+    camille.keyboard.type("\n\n## Ordre du jour\n\nTour de table à 9 h 30.", delay=10)
+    expect(viewer.locator("#page-body h2", has_text="Ordre du jour")).to_be_visible()
+    expect(viewer.locator("#page-body")).to_contain_text("Tour de table à 9 h 30.")
+    viewer.screenshot(path=str(screenshot_dir / "live-viewer-js.png"), full_page=True)
+    assert real(errors) == []
+
+
 def new_paragraph(page: Page) -> None:
     """The caret on a fresh paragraph at the end (as after clicking below the text)."""
     page.evaluate(

@@ -9,13 +9,18 @@ Run: ``.venv/bin/pytest tests/scale -s`` (``-s`` prints the kill -9 figures).
 from __future__ import annotations
 
 import gc
+import gzip
+import hashlib
 import os
 import random
+import re
 import signal
 import threading
 import time
+import urllib.request
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,8 +37,9 @@ from wiki import migrate, questionnaires
 from wiki.db import db
 from wiki.models import Space, User
 
-from .cluster import Cluster, Nginx, nginx_binary, start_all
+from .cluster import Cluster, Nginx, http_status, nginx_binary, start_all
 
+ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("CERCLE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 PROCESSES = 3
 #: the dead process's cursors must be gone from the others' screens within this long
@@ -207,6 +213,39 @@ def test_live_results_reach_watchers_of_every_process(cluster: Cluster) -> None:
         assert "/answers" not in nginx_log  # the shipped log format keeps answers anonymous
     finally:
         _close(watchers)
+
+
+def _fetch(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
+    # urllib never decompresses: the bytes are what nginx sent
+    with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=10) as r:
+        return r.status, {k.lower(): v for k, v in r.headers.items()}, r.read()
+
+
+def test_nginx_serves_the_hashed_names_from_disk_gzipped_for_a_year(cluster: Cluster) -> None:
+    _, _, page = _fetch(cluster.nginx.url + "/connexion")
+    named = re.search(r'href="(/static/css/cercle\.([0-9a-f]{12})\.css)"', page.decode())
+    assert named, "the pages name cercle.css by its hash"
+    source = (ROOT / "static" / "css" / "cercle.css").read_bytes()
+    assert named[2] == hashlib.sha256(source).hexdigest()[:12]
+    digest = hashlib.sha256((ROOT / "static" / "dist" / "viewer.js").read_bytes()).hexdigest()
+    for url, path in (
+        (named[1], "css/cercle.css"),
+        (f"/static/dist/viewer.{digest[:12]}.js", "dist/viewer.js"),
+    ):
+        source = (ROOT / "static" / path).read_bytes()
+        status, headers, body = _fetch(cluster.nginx.url + url, **{"Accept-Encoding": "gzip"})
+        assert status == 200 and headers["content-encoding"] == "gzip", headers
+        assert gzip.decompress(body) == source
+        assert headers["cache-control"] == "public, max-age=31536000, immutable"
+        assert headers["vary"] == "Accept-Encoding"
+        assert "content-security-policy" not in headers  # from disk: Cercle adds one
+        status, headers, body = _fetch(cluster.nginx.url + url)
+        assert status == 200 and "content-encoding" not in headers and body == source
+    status, headers, body = _fetch(cluster.nginx.url + "/static/css/cercle.css")
+    assert status == 200 and body == (ROOT / "static" / "css" / "cercle.css").read_bytes()
+    assert "immutable" not in headers["cache-control"]
+    assert http_status(cluster.nginx.url + "/static/dist/absent.0123456789ab.js") == 404
+    assert http_status(cluster.nginx.url + "/healthz") == 200  # the rest still reaches Cercle
 
 
 def test_search_stays_right_with_every_process_writing(cluster: Cluster) -> None:
