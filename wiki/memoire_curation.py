@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from . import kinds, pages
 from .db import db
 from .errors import NotFound, ValidationError
 from .memoire import ItemRef, effective_selection
 from .models import Page, Space, User
-from .navigation import TreeNode, page_tree
+from .navigation import TreeNode, bump_tree_version, page_tree
 from .permissions import Action, require
 
 RESOURCES_LABEL = _l("Liste des ressources")
@@ -83,9 +83,7 @@ def set_hidden(user: User, space: Space, page_id: Any, hidden: bool) -> Page:
     page = _space_page(space, page_id)
     page.hidden_from_memoire = bool(hidden)
     # the tree shows a "hors mémoire" badge: its cached rendering is now stale
-    db.session.execute(
-        update(Space).where(Space.id == space.id).values(tree_version=Space.tree_version + 1)
-    )
+    bump_tree_version(space.id)
     db.session.commit()
     return page
 

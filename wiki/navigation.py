@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import load_only
 
 from .db import db
@@ -15,6 +15,15 @@ from .models import Page, PageAlias, PageLink, Space
 class TreeNode:
     page: Page
     children: list[TreeNode] = field(default_factory=list)
+
+
+def bump_tree_version(space_id: int) -> None:
+    """What a page view shows around the text changed (tree, titles, badges, links between
+    pages): its cached parts (``page_html``), kept per tree version, are stale in every
+    process. Part of the caller's transaction."""
+    db.session.execute(
+        update(Space).where(Space.id == space_id).values(tree_version=Space.tree_version + 1)
+    )
 
 
 def live_pages(space: Space) -> list[Page]:

@@ -27,6 +27,7 @@ from .models import (
     User,
     utcnow,
 )
+from .navigation import bump_tree_version
 from .permissions import Action, require
 from .rendering import wikilink_titles
 from .slugs import slugify
@@ -57,17 +58,19 @@ def _check_message(message: str) -> str:
 
 
 def _bump_tree(space: Space) -> None:
-    db.session.execute(
-        update(Space).where(Space.id == space.id).values(tree_version=Space.tree_version + 1)
-    )
+    bump_tree_version(space.id)
 
 
 def _sync_links(page: Page, markdown: str) -> None:
-    db.session.execute(delete(PageLink).where(PageLink.source_id == page.id))
     slugs = dict.fromkeys(s for s in (slugify(t) for t in wikilink_titles(markdown)) if s)
+    stored = db.session.scalars(select(PageLink.target_slug).where(PageLink.source_id == page.id))
+    if set(stored) == set(slugs):
+        return  # most saves and live keystrokes: no link added or removed
+    db.session.execute(delete(PageLink).where(PageLink.source_id == page.id))
     db.session.add_all(
         PageLink(source_id=page.id, space_id=page.space_id, target_slug=slug) for slug in slugs
     )
+    bump_tree_version(page.space_id)  # other pages' "pages qui citent celle-ci" changed
 
 
 def _check_parent(page_space: Space, parent_id: int | None, moving: Page | None = None) -> None:

@@ -18,6 +18,29 @@
       }
     }
   });
+  // "Tout afficher" in a page view's tree: the whole tree in place (the link alone, without
+  // script, opens the page of the whole tree). The current page stays marked and focused.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("[data-tree-all]");
+    var holder = link && link.closest("[data-tree]");
+    if (!holder || event.ctrlKey || event.metaKey || event.shiftKey || !window.fetch) return;
+    event.preventDefault();
+    fetch(link.getAttribute("href") + "?fragment=1", { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return response.text();
+      })
+      .then(function (html) {
+        var box = document.createElement("div");
+        box.innerHTML = html;
+        var tree = box.querySelector("[data-tree]");
+        if (!tree) throw new Error("no tree");
+        holder.replaceWith(tree);
+        var here = tree.querySelector('a[href="' + window.location.pathname + '"]');
+        if (here) { here.setAttribute("aria-current", "page"); here.focus(); }
+      })
+      .catch(function () { window.location.href = link.getAttribute("href"); });
+  });
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-color]").forEach(function (el) {
       el.style.backgroundColor = el.getAttribute("data-color");

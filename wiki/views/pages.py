@@ -9,8 +9,9 @@ from flask_login import current_user, login_required
 from .. import kinds, navigation, page_kinds, pages, revisions, spaces
 from ..db import db
 from ..errors import CercleError, NotFound, ValidationError
-from ..page_html import render_page, render_text, tree_html
+from ..page_html import backlinks, render_page, render_text, tree_html
 from ..permissions import Action, can
+from ..view_cache import serve_page_view
 from .forms import form_error, optional_int, text
 from .kind_views import view_for
 from .kinds import picker_context
@@ -42,15 +43,30 @@ def view(space_ref: str, slug: str):
     special = view_for(page)
     if special is not None:
         return special(space, page)
-    return render_template(
-        "pages/view.html",
-        space=space,
-        page=page,
-        rendered=render_page(page),
-        backlinks=navigation.backlinks(page),
-        tree_html=tree_html(space, page),
-        can_edit=_can_edit_text(space, page),
+    return serve_page_view(
+        space,
+        page,
+        lambda: render_template(
+            "pages/view.html",
+            space=space,
+            page=page,
+            rendered=render_page(page),
+            backlinks=backlinks(page),
+            tree_html=tree_html(space, page),
+            can_edit=_can_edit_text(space, page),
+        ),
     )
+
+
+@bp.get("/arbre")
+def tree(space_ref: str):
+    """The whole page tree: a page of its own, or (``?fragment=1``, "Tout afficher" in a page
+    view's sidebar) the list alone, put in place by static/src/app.js."""
+    space = spaces.get_space(current_user, space_ref)
+    html = tree_html(space, full=True)
+    if request.args.get("fragment"):
+        return html
+    return render_template("pages/tree.html", space=space, tree_html=html)
 
 
 def _parent_choices(space, exclude=None):

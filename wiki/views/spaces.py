@@ -72,7 +72,7 @@ def home(space_ref: str):
     return render_template(
         "spaces/home.html",
         space=space,
-        tree_html=tree_html(space),
+        tree_html=tree_html(space, full=True),
         changes=revisions.recent_changes(current_user, space, limit=8),
         role=role_of(current_user, space),
         can_edit=can(current_user, space, Action.EDIT),
