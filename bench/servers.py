@@ -127,6 +127,19 @@ def machine_cpu_ticks() -> tuple[int, int]:
     return sum(ticks) - idle, sum(ticks)
 
 
+def cercle_app_py(
+    data_dir: Path, app_dir: Path
+) -> tuple[dict[str, str], Callable[[int], list[str]]]:
+    """Cercle as the README serves it (``python app.py``: gunicorn, one process, 100
+    threads), on a SQLite data folder."""
+    env, _gunicorn = cercle_gunicorn(data_dir, app_dir, 1, 1)
+
+    def command(port: int) -> list[str]:  # env(1) execs Python: the same process
+        return ["env", f"PORT={port}", sys.executable, str(app_dir / "app.py")]
+
+    return env, command
+
+
 def cercle_gunicorn(
     data_dir: Path, app_dir: Path, workers: int, threads: int
 ) -> tuple[dict[str, str], Callable[[int], list[str]]]:

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
 
 from . import events
 from .db import db
@@ -134,15 +134,20 @@ def update_space(
     return space
 
 
+# built once: a page view looks its space up first
+_SPACE_AT_SLUG = select(Space).where(Space.slug == bindparam("slug"))
+
+
 def find_space(ref: str | int) -> Space:
     """The space with this id or slug, whoever asks (callers check permissions)."""
     ref_text = str(ref)
     space = None
     if "\x00" not in ref_text:
-        query = select(Space).where(Space.slug == ref_text)
         if ref_text.isascii() and ref_text.isdigit() and in_id_range(int(ref_text)):
             query = select(Space).where(or_(Space.id == int(ref_text), Space.slug == ref_text))
-        space = db.session.scalar(query)
+            space = db.session.scalar(query)
+        else:
+            space = db.session.scalar(_SPACE_AT_SLUG, {"slug": ref_text})
     if space is None:
         raise NotFound(SPACE_NOT_FOUND)
     return space
