@@ -19,7 +19,7 @@ from .models_questionnaires import PublishedChart
 from .navigation import slug_map
 from .rendering import LinkTarget, RenderedPage, render_markdown
 from .slugs import slugify
-from .tree_view import Shape, around, full_tree, load_shape
+from .tree_view import Shape, around, full_tree, load_shape, shown_count
 
 
 class LRUCache:
@@ -131,8 +131,9 @@ def tree_html(space: Space, current: Page | None = None, *, full: bool = False) 
     if html is None:
         shape = _tree_shape(space)
         shown = around(shape, current.id if current else None) if partial else full_tree(shape)
+        cut = partial and shown_count(shown) < shape.count  # else "Tout afficher" adds nothing
         html = render_template(
-            "pages/_tree.html", tree=shown, space=space, partial=partial, count=shape.count
+            "pages/_tree.html", tree=shown, space=space, partial=cut, count=shape.count
         )
         trees.put(key, html)
     return Markup(html)

@@ -107,6 +107,10 @@ def around(shape: Shape, current_id: int | None) -> Level:
     return level(None, 0)
 
 
+def shown_count(level: Level) -> int:
+    return sum(1 + (shown_count(n.children) if n.children else 0) for n in level.nodes)
+
+
 def _window(ids: list[int], focus: int | None) -> tuple[int, int]:
     if len(ids) <= 2 * NEIGHBOURS + 1:
         return 0, len(ids)

@@ -99,6 +99,14 @@ def test_the_whole_tree_follows_the_space_permissions(wide_tree, client_for, per
     assert client_for(personas.outsider).get("/s/cooperer/arbre?fragment=1").status_code == 404
 
 
+def test_a_small_tree_is_shown_whole_without_a_link_to_itself(personas, facilitator):
+    for title in ("Accueil", "Programme"):
+        pages.create_page(personas.facilitator, personas.space, title)
+    tree = tree_of(facilitator.get(URL.format("accueil")).get_data(as_text=True))
+    assert titles_in(tree) == ["Accueil", "Programme"]
+    assert "Tout afficher" not in tree and "data-tree-all" not in tree
+
+
 def test_space_home_keeps_the_whole_tree(wide_tree, facilitator):
     html = facilitator.get("/s/cooperer/").get_data(as_text=True)
     assert len(titles_in(tree_of(html))) == 73
