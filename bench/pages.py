@@ -64,6 +64,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--workers", type=int, default=2, help="gunicorn worker processes (--serving gunicorn)"
     )
     parser.add_argument(
+        "--behind-nginx",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also measure the scale-out setup the README recommends: N `python app.py` "
+        "behind nginx on PostgreSQL and Redis (bench/load_setup.py)",
+    )
+    parser.add_argument(
         "--otter-workers", type=int, default=os.cpu_count() or 2, help="Otter Wiki's workers"
     )
     parser.add_argument(
@@ -175,6 +183,41 @@ def measure(target: Target, args: argparse.Namespace, work: Path, number: int) -
     return result
 
 
+def measure_behind_nginx(args: argparse.Namespace, work: Path) -> Measurement:
+    """The same load on N processes behind nginx; the server CPU counts them, nginx and
+    PostgreSQL's processes."""
+    from . import load_setup
+
+    label = f"Cercle ({args.behind_nginx} processes + nginx, PostgreSQL, Redis)"
+    print(f"\n== {label}: python app.py × {args.behind_nginx}, deploy/nginx/cercle.conf")
+    setup = work / "behind-nginx"
+    setup.mkdir()
+    with load_setup.behind_nginx(setup, args.pages, answerers=0, processes=args.behind_nginx) as (
+        target,
+        seeded,
+    ):
+        print(f"   load average before the run: {os.getloadavg()[0]:.2f}", flush=True)
+        paths = seeded.page_paths
+        warm = loadgen.warm_up(
+            target.port, paths, args.warmup_passes, args.connections, args.warmup_seconds
+        )
+
+        def cpu() -> float:
+            groups = sum(servers.group_cpu_seconds(pgid) for pgid in target.pgids)
+            return groups + servers.command_cpu_seconds("postgres")
+
+        cpu_before, machine_before = cpu(), servers.machine_cpu_ticks()
+        load = _generate_load(target.port, paths, args, work)
+        server_cpu = cpu() - cpu_before
+        busy, total = (
+            after - before
+            for after, before in zip(servers.machine_cpu_ticks(), machine_before, strict=True)
+        )
+    result = Measurement(label, load, server_cpu, 100 * busy / max(total, 1), warm)
+    print_measurement(result)
+    return result
+
+
 def print_measurement(m: Measurement) -> None:
     load = m.load
     warm = ", ".join(
@@ -253,7 +296,12 @@ def run(args: argparse.Namespace, work: Path) -> list[Measurement]:
     targets = [cercle_target(data_dir, paths, args, app_dir) for app_dir in args.app_dir]
     if otter_gunicorn is not None:
         targets += otterwiki_targets(work, corpus, args, otter_gunicorn)
-    return [measure(target, args, work, n) for n, target in enumerate(targets)]
+    ours = len(args.app_dir)  # Cercle's targets first, then the scale-out setup, then Otter's
+    results = [measure(target, args, work, n) for n, target in enumerate(targets[:ours])]
+    if args.behind_nginx:
+        results.append(measure_behind_nginx(args, work))
+    later = enumerate(targets[ours:], ours)
+    return results + [measure(target, args, work, n) for n, target in later]
 
 
 def main(argv: list[str] | None = None) -> None:

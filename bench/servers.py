@@ -119,6 +119,23 @@ def group_cpu_seconds(pgid: int) -> float:
     return total / ticks
 
 
+def command_cpu_seconds(command: str) -> float:
+    """CPU time of the live processes named ``command`` (PostgreSQL's backends, which serve
+    a setup on PostgreSQL but are no child of it), from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            stat = stat_file.read_text()
+        except OSError:
+            continue
+        name = stat[stat.find("(") + 1 : stat.rfind(")")]
+        if name == command:
+            fields = stat[stat.rfind(")") + 2 :].split()
+            total += sum(int(value) for value in fields[11:13])  # utime stime
+    return total / ticks
+
+
 def machine_cpu_ticks() -> tuple[int, int]:
     """(busy, total) clock ticks of all CPUs since boot, from the first line of /proc/stat."""
     first_line = Path("/proc/stat").read_text().split("\n", 1)[0]
