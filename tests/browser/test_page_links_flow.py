@@ -52,7 +52,7 @@ def test_rename_and_move_keep_links_working(page: Page, live_server: str, screen
     page.get_by_role("button", name="Déplacer").click()
     expect(page.get_by_text("Page déplacée.")).to_be_visible()
     expect(page).to_have_url(f"{base}/p/scic")
-    top_level = _tree(page).locator("> details > ul > li > a")
+    top_level = _tree(page).locator("> details > [data-tree] > ul > li > a")
     expect(top_level.first).to_have_text("SCIC")
     expect(_tree(page).locator("li li").get_by_role("link", name="SCIC")).to_have_count(0)
     page.goto(f"{base}/p/fiches-statuts")
