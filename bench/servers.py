@@ -103,37 +103,36 @@ def running(
             stop(proc)
 
 
-def group_cpu_seconds(pgid: int) -> float:
-    """CPU time (user + system, and that of their reaped children such as ``git``) of the
-    live processes of a process group, from /proc."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
+def _process_stats() -> Iterator[tuple[str, list[str]]]:
+    """(command name, the fields after it) of each live process, from /proc/PID/stat."""
     for stat_file in Path("/proc").glob("[0-9]*/stat"):
         try:
             stat = stat_file.read_text()
         except OSError:
             continue
-        fields = stat[stat.rfind(")") + 2 :].split()
-        if int(fields[2]) == pgid:
-            total += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
-    return total / ticks
+        yield stat[stat.find("(") + 1 : stat.rfind(")")], stat[stat.rfind(")") + 2 :].split()
+
+
+def group_cpu_seconds(pgid: int) -> float:
+    """CPU time (user + system, and that of their reaped children such as ``git``) of the
+    live processes of a process group, from /proc."""
+    total = sum(
+        sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+        for _name, fields in _process_stats()
+        if int(fields[2]) == pgid
+    )
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def command_cpu_seconds(command: str) -> float:
     """CPU time of the live processes named ``command`` (PostgreSQL's backends, which serve
     a setup on PostgreSQL but are no child of it), from /proc."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for stat_file in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            stat = stat_file.read_text()
-        except OSError:
-            continue
-        name = stat[stat.find("(") + 1 : stat.rfind(")")]
-        if name == command:
-            fields = stat[stat.rfind(")") + 2 :].split()
-            total += sum(int(value) for value in fields[11:13])  # utime stime
-    return total / ticks
+    total = sum(
+        int(fields[11]) + int(fields[12])  # utime stime
+        for name, fields in _process_stats()
+        if name == command
+    )
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def machine_cpu_ticks() -> tuple[int, int]:
