@@ -3,6 +3,8 @@ the sheets' live text, sections found by their heading; the HTML view and the AP
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask import current_app
 
@@ -96,7 +98,8 @@ def test_comparison_view_and_its_fragment(personas, client_for):
     sheet(personas, "fiche_statut", "SCIC", {"Ressources": "Un lien."}, "scic")
     reader = client_for(personas.reader)
     html = reader.get(f"{SPACE}/comparer/fiche_statut").get_data(as_text=True)
-    assert "dist/comparison.js" in html and "data-fragment-url" in html
+    assert re.search(r"/static/dist/comparison\.[0-9a-f]{12}\.js", html)
+    assert "data-fragment-url" in html
     assert f'href="{SPACE}/p/scic#ressources"' in html
     assert "Rien d’écrit pour l’instant" in html
     fragment = reader.get(f"{SPACE}/comparer/fiche_statut/tableau").get_data(as_text=True)

@@ -3,6 +3,8 @@ builder's selection and cover — services, HTML routes and API, on SQLite and P
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -98,7 +100,7 @@ def test_tree_page_for_writers_only(personas, tree, client_for):
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "Réorganiser les pages" in html and "Garder hors du mémoire" in html
-    assert "dist/tree.js" in html
+    assert re.search(r"/static/dist/tree\.[0-9a-f]{12}\.js", html)
     participant = client_for(personas.participant).get(url).get_data(as_text=True)
     assert "Garder hors du mémoire" not in participant  # facilitators' choice
     assert client_for(personas.reader).get(url).status_code == 403
