@@ -13,52 +13,6 @@ server RSS, and whether every client and the server (a fresh client joining at t
 Each page also gets a meter, a client that never types and works out which items each message
 carries; typing clients only timestamp what they receive and apply it in batches.
 
-Issue 12, 2026-12-03 (``--timeline`` prints the latencies by quarter second, ``--server-log``
-keeps the server's log). Before = the server at 09c02f9^ (a git worktree) driven by today's
-generator, after = b11cc71 (one row per batch, collab/wire.py, frozen heap), node =
-@y/websocket-server 0.1.1 (``npm i @y/websocket-server@0.1.1 yjs@13.6.33`` in /tmp/yws), in
-one run, back to back, in ms; load = 1-minute load average before each run (other
-engineers' jobs on the same 2 cores):
-
-    run          p50    p99    max  server CPU  generator CPU  converged  load
-    before 30    8.1   23.5  131.6     39 %        14 %          yes      2.80
-    after 30     7.1   18.9   30.6     24 %        13 %          yes      2.23
-    node 30      1.3    4.3    7.8      7 %        15 %          yes      1.19
-    before 100  21.1  329.0  473.7     84 %        62 %          yes      0.78
-    after 100   13.7  245.1  421.9     51 %        58 %          yes      2.15
-    node 100     5.3   36.2   72.7     27 %        88 %          yes      1.71
-
-Later runs of 161d3cb (the above plus spread permission re-reads), same day, back to back:
-
-    after 30     6.3   15.4   22.1     23 %        14 %          yes      1.04
-    node 30      1.4    9.5   54.8      7 %        14 %          yes      1.32
-    after 100   28.3  599.6  953.3     49 %        43 %          yes      1.95 → 3.59
-    node 100    29.2  414.5  538.1     23 %        60 %          yes      3.59 → 4.29
-    after 100   29.6  201.4  308.7     54 %        50 %          yes      2.99
-    node 100     6.1  404.6  706.3     27 %        90 %          yes      2.82
-
-Targets (30 clients p99 ≤ 15 ms, 100 clients p99 ≤ 120 ms) not met: best 15.4 ms and
-201 ms. Ratio to Node in the same run: 30 clients p99 4.4x (18.9/4.3), 1.6x (15.4/9.5);
-100 clients 6.8x (245/36) on a quiet machine, 0.5x (201/405) when others' jobs loaded it,
-where the Node server, its generator at 90 % CPU, suffered more.
-
-Where the time went at 100 clients, before (py-spy --gil, 12 s while typing; share of the
-samples where a thread held the GIL): handlers' Socket.IO decoding and dispatch 18 %, engine.io
-writer threads 18 %, simple-websocket reader threads 16 %, the flusher's emit 14 % (200 queued
-packets and 100 writer wake-ups per flush), applying updates 13 %, storing 10 % (ORM unit of
-work, one row per update), merging 5 %. The flusher (50 flushes/s, ~10 updates each, window
-12 ms) stored in 2.2 ms at p50 but 44 ms at p99; its cycle was 18 ms at p50, 79 at p99. The
-p99 itself came from stalls, not from the steady state (``--timeline``: p99 25-35 ms in most
-quarter seconds): full garbage-collector passes of 75-110 ms in the server every 3-5 s (and
-15-78 ms in the generator, read as latency), 100 permission re-reads at once every 2 s (the
-editors joined together; ~300 ms), and the first quarter second of typing (same re-reads).
-After: one row per batch by a Core insert (store p50 0.8 ms, p99 5 ms), packets written by
-the flusher itself (collab/wire.py: no writer wake-up, one write per recipient; server CPU
-84 → 51 %), the heap frozen before the first connection (full passes 10-20 ms), re-reads
-spread over 0.5-1x the TTL, the generator's collector off while measuring. What is left:
-the handlers' decoding and dispatch (Flask-SocketIO's context per event) and the reader
-threads, a flusher cycle of ~18 ms (12 ms window), and the first re-read burst.
-
 Figures (2026-11-23, 2 cores shared by server and generator, load average 0.75-1.16; the five
 commands above in one run, COLLAB_COALESCE_MS=4 scaled up to 3x in big rooms), in ms:
 
@@ -115,7 +69,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import gc
 import logging
 import os
 import random
@@ -363,8 +316,6 @@ async def run(args) -> dict:
         if not args.node:  # the hub's threads (flusher, housekeeper) logged no error
             text = (Path(tmp) / "server.log").read_text(errors="replace")
             result["server_tracebacks"] = text.count("Traceback")
-            if args.server_log:
-                Path(args.server_log).write_text(text)
     return {**result, "loadavg_before": load, "loadavg_after": _loadavg()}
 
 
@@ -384,14 +335,9 @@ async def drive(
     readers = [asyncio.create_task(c.reader()) for c in clients + meters]
     await asyncio.sleep(2)  # everyone synced
     stats.recording = True
-    # no collector pass while measuring: the receipts grow to a million tuples, and a full
-    # pass over them stopped the generator for 70 ms at a time, read as the servers' latency
-    gc.freeze()
-    gc.disable()
     cpu0, gen0, t0 = _cpu(pid), resource.getrusage(resource.RUSAGE_SELF), time.monotonic()
     await asyncio.gather(*(typist(c, args.seconds, args.period) for c in clients))
     elapsed = time.monotonic() - t0
-    gc.enable()
     cpu1, gen1 = _cpu(pid), resource.getrusage(resource.RUSAGE_SELF)
     converged, server_ok, lag = await settle(args, port, token, rooms)
     written = await written_back(db, rooms) if db else None
@@ -400,8 +346,6 @@ async def drive(
     for client in clients + meters:  # closed before the server stops: it need not wait
         client.channel.ws.close()
     lat = sorted(stats.latencies())
-    if args.timeline:
-        _timeline(stats, t0)
 
     def pct(p: float) -> float:
         return 1000 * lat[min(len(lat) - 1, int(p * len(lat)))] if lat else float("nan")
@@ -425,20 +369,6 @@ async def drive(
         "settle_s": lag,
         "written_back": written,
     }
-
-
-def _timeline(stats: Stats, t0: float) -> None:
-    """Latencies by quarter second of sending: a few stalls make the p99, not the steady state."""
-    buckets: dict[int, list[float]] = {}
-    for receiver, payload, at in stats.receipts:
-        for client, clock in stats.contents.get(payload, ()):
-            sent = stats.sent_at.get(client, {}).get(clock) if client != receiver else None
-            if sent is not None:
-                buckets.setdefault(int((sent - t0) * 4), []).append(1000 * (at - sent))
-    for b, v in sorted(buckets.items()):
-        v.sort()
-        p50, p99 = v[len(v) // 2], v[int(len(v) * 0.99)]
-        log.info("t=%5.2f n=%5d p50=%6.1f p99=%6.1f max=%6.1f", b / 4, len(v), p50, p99, v[-1])
 
 
 async def settle(args, port: int, token: str, rooms: dict[int, list[BenchClient]]):
@@ -483,8 +413,6 @@ def main() -> None:
     parser.add_argument("--period", type=float, default=0.2)
     parser.add_argument("--port", type=int, default=5391)
     parser.add_argument("--async-mode", choices=("threading", "gevent"), default="threading")
-    parser.add_argument("--timeline", action="store_true", help="latencies by quarter second")
-    parser.add_argument("--server-log", help="copy the server's log to this file")
     parser.add_argument("--node", help="folder with @y/websocket-server installed (reference)")
     result = asyncio.run(run(parser.parse_args()))
     for key, value in result.items():
