@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import logging
 import os
-import random
 import threading
 import time
 from collections.abc import Callable
@@ -94,10 +93,6 @@ class Access:
     writable: bool
     checked_at: float
     denial: CercleError | None = None
-    #: read again after this share of ``permission_ttl_s`` (0.5-1): editors who joined
-    #: together would otherwise all read their permission at the same moment, every TTL
-    #: (100 at once stalled every room for ~200 ms every 2 s, bench/collab.py --timeline)
-    spread: float = field(default_factory=lambda: random.uniform(0.5, 1.0))
 
 
 @dataclass(frozen=True)
@@ -259,7 +254,7 @@ class CollabHub:
 
     def _writable(self, client: Client, page_id: int, recheck: Callable[[], Access]) -> bool:
         access = client.pages[page_id]
-        if time.monotonic() - access.checked_at > self.settings.permission_ttl_s * access.spread:
+        if time.monotonic() - access.checked_at > self.settings.permission_ttl_s:
             access = client.pages[page_id] = recheck()
         return access.writable
 
