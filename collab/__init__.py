@@ -19,7 +19,6 @@ how to reproduce them are in ``bench/collab.py`` and ``bench/README.md``.
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 import threading
@@ -39,7 +38,6 @@ from .namespace import CollabNamespace
 from .revocation import Revocations
 from .snapshot import Housekeeper
 from .store import SqlUpdateStore
-from .wire import Broadcaster
 
 ASYNC_MODE = "threading"  # the default; COLLAB_ASYNC_MODE=gevent is for measuring
 ASYNC_MODES = ("threading", "gevent")
@@ -65,7 +63,6 @@ class Collab:
         with self._lock:
             if not self._started:
                 self._started = True
-                _freeze_heap()
                 if self.revocations is not None:
                     self.revocations.start()
                 self.socketio.start_background_task(self.hub.flush_loop)
@@ -76,21 +73,7 @@ class Collab:
         self.hub.wake()
 
 
-_heap_frozen = False
-
-
-def _freeze_heap() -> None:
-    """Leave what the process built before its first live connection (the app, its
-    libraries: most of its objects) out of the garbage collector's full passes, once per
-    process. Each pass stops every thread: measured in the live-editing server at 100
-    editors, 75-110 ms every few seconds, the largest part of its p99 (bench/collab.py)."""
-    global _heap_frozen
-    if not _heap_frozen:
-        _heap_frozen = True
-        gc.freeze()
-
-
-def _whole_packets(server: Any, lock: threading.Lock) -> None:
+def _whole_packets(server: Any) -> None:
     """A binary event is two Engine.IO frames (header, attachment) queued one after the other,
     and python-socketio (5.18) queues them without a lock. Two threads sending to one client
     (the flusher's broadcast, a handler's answer, the message queue's listener, a join
@@ -98,9 +81,9 @@ def _whole_packets(server: Any, lock: threading.Lock) -> None:
     header (ValueError in its decoder), drops the update, and every later update of that
     typist stays pending in its document (the same race in python-socketio's threaded
     client did exactly that behind nginx, tests/collab/yclient.py). One lock per process
-    keeps each packet's frames together (queueing them takes microseconds); ``collab.wire``
-    sends ``/collab``'s own events whole and takes the same lock for the packets it queues."""
+    keeps each packet's frames together (queueing them takes microseconds)."""
     send = server._send_packet
+    lock = threading.Lock()
 
     def send_whole(eio_sid: str, packet: Any) -> None:
         with lock:
@@ -149,15 +132,10 @@ def init_app(app: Flask) -> Collab:
         engineio_logger=False,
     )
 
-    broadcaster = Broadcaster(socketio.server, NAMESPACE)
-    _whole_packets(socketio.server, broadcaster.packet_lock)
+    _whole_packets(socketio.server)
 
     def emit(event: str, args: tuple[Any, ...], to: str, skip_sid: str | None) -> None:
         socketio.emit(event, args, to=to, namespace=NAMESPACE, skip_sid=skip_sid)
-
-    if not redis_url:  # one process: written here (collab.wire); else the queue carries them
-        broadcaster.install()
-        emit = broadcaster.emit
 
     with app.app_context():
         store = SqlUpdateStore(db.engine)
