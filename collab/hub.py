@@ -302,11 +302,8 @@ class CollabHub:
     def _store_and_send(self, room: Room, batch: Batch) -> None:
         pending = batch.pending
         updates = [u for _, u in pending]
-        # one row per batch, the merged update the clients get: at 100 editors a flush holds
-        # ~10 updates, and ten rows cost ten times the log's writes and its compactions
-        merged = updates[0] if len(updates) == 1 else merge_updates(*updates)
         try:
-            row_id = self.store.append(room.page_id, [merged])
+            row_id = self.store.append(room.page_id, updates)
         except Exception:
             log.exception("Écriture du journal impossible (page %s) ; nouvel essai", room.page_id)
             room.requeue(batch)  # its handlers keep waiting: acknowledged means stored
@@ -314,6 +311,7 @@ class CollabHub:
             self.wake()
             return
         room.stored(batch, row_id)
+        merged = updates[0] if len(updates) == 1 else merge_updates(*updates)
         senders = {sid for sid, _ in pending}
         skip = next(iter(senders)) if len(senders) == 1 else None
         if self.replica is not None:

@@ -313,10 +313,10 @@ class Room:
             self.pending[:0] = batch.pending
 
     def stored(self, batch: Batch, row_id: int) -> None:
-        """The batch is committed (as one row): wake the acknowledgements waiting for it."""
+        """The batch is committed: wake the acknowledgements waiting for it."""
         with self.lock:
             self.last_row_id = max(self.last_row_id, row_id)
-            self.rows_since_compact += 1
+            self.rows_since_compact += len(batch.pending)
         with self._stored:
             self.stored_seq = max(self.stored_seq, batch.seq)
             self._stored.notify_all()

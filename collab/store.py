@@ -10,7 +10,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -53,7 +53,6 @@ class UpdateStore(Protocol):
 
 class SqlUpdateStore:
     def __init__(self, engine: Engine) -> None:
-        self._engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     def _session(self) -> Session:
@@ -69,14 +68,11 @@ class SqlUpdateStore:
         return [bytes(r.data) for r in rows], (rows[-1].id if rows else after)
 
     def append(self, page_id: int, updates: Sequence[bytes]) -> int:
-        # Core, not the ORM: the flusher calls this every few milliseconds, and the unit of
-        # work (identity map, topological sort, post-fetch) was most of its time (py-spy)
-        statement = insert(CollabUpdate).returning(CollabUpdate.id, sort_by_parameter_order=True)
-        with self._engine.begin() as connection:
-            ids = connection.execute(
-                statement, [{"page_id": page_id, "data": u} for u in updates]
-            ).scalars()
-            return list(ids)[-1]
+        with self._session() as session, session.begin():
+            rows = [CollabUpdate(page_id=page_id, data=u) for u in updates]
+            session.add_all(rows)
+            session.flush()
+            return rows[-1].id
 
     def seed(self, page_id: int, update: bytes) -> bool:
         try:

@@ -82,7 +82,7 @@ def test_hub_stores_then_broadcasts_one_merged_update() -> None:
         peer.get(ROOT, type=Text).insert(len(room.content().encode()), word)
         room.apply_update(f"sid{i}", peer.get_update(room.doc.get_state()), i)
     hub.flush(room)
-    assert len(store.rows[5]) == 1  # the batch is one row: the merged update that was sent
+    assert len(store.rows[5]) == 3
     ((event, (page_id, message), to, skip),) = sent
     assert (event, page_id, to, skip) == ("yjs", 5, "page:5", None)
     check = Doc()
