@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, select
 
 from . import events, kinds, live, page_slugs, revision_messages
 from .db import db
@@ -55,10 +55,6 @@ def _check_message(message: str) -> str:
             _l("Le message dépasse %(max)s caractères.", max=MESSAGE_MAX), field="message"
         )
     return one_line(message)
-
-
-def _bump_tree(space: Space) -> None:
-    bump_tree_version(space.id)
 
 
 def _sync_links(page: Page, markdown: str) -> None:
@@ -183,7 +179,7 @@ def create_page(
     db.session.flush()
     revision = _add_revision(page, user, message or revision_messages.PAGE_CREATED)
     _sync_links(page, markdown)
-    _bump_tree(space)
+    bump_tree_version(space.id)
     db.session.commit()
     events.page_saved.send(page, revision=revision)
     return page
@@ -229,7 +225,7 @@ def _rename(page: Page, title: str) -> None:
         db.session.add(PageAlias(space_id=page.space_id, page_id=page.id, slug=page.slug))
         page.slug = new_slug
     page.title = title
-    _bump_tree(page.space)
+    bump_tree_version(page.space_id)
 
 
 def _live_ahead(page: Page) -> bool:
@@ -365,48 +361,6 @@ def move_page(user: User, page: Page, parent_id: int | None, position: int | Non
     page.parent_id = parent_id
     if position is not None:
         _place_among_siblings(page, position)
-    _bump_tree(page.space)
+    bump_tree_version(page.space_id)
     db.session.commit()
-    return page
-
-
-def delete_page(user: User, page: Page) -> None:
-    """Send to the trash; sub-pages move up one level so nothing disappears with it."""
-    require(user, page.space, Action.EDIT)
-    db.session.execute(
-        update(Page).where(Page.parent_id == page.id).values(parent_id=page.parent_id)
-    )
-    page.deleted_at, page.deleted_by_id = utcnow(), user.id
-    _bump_tree(page.space)
-    db.session.commit()
-    events.page_deleted.send(page)
-
-
-def trash(user: User, space: Space) -> list[Page]:
-    require(user, space, Action.MANAGE, writing=False)
-    return list(
-        db.session.scalars(
-            select(Page)
-            .where(Page.space_id == space.id, Page.deleted_at.is_not(None))
-            .order_by(Page.deleted_at.desc())
-        )
-    )
-
-
-def restore_page(user: User, space: Space, page_id: int) -> Page:
-    require(user, space, Action.MANAGE)
-    page = db.session.get(Page, page_id) if in_id_range(page_id) else None
-    if page is None or page.space_id != space.id or not page.is_deleted:
-        raise NotFound(_l("Cette page n'est pas dans la corbeille."))
-    if page.parent_id is not None and (page.parent is None or page.parent.is_deleted):
-        page.parent_id = None
-    page.deleted_at = page.deleted_by_id = None
-    if page.slug == page_slugs.parked_slug(page.id) or page_slugs.slug_taken(
-        space.id, page.slug, except_page=page.id
-    ):
-        page.slug = page_slugs.unique_slug(space.id, page.title, except_page=page.id)
-    page_slugs.claim_slug(space.id, page.slug, page.id)
-    _bump_tree(space)
-    db.session.commit()
-    events.page_restored.send(page)
     return page

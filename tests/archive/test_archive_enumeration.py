@@ -19,7 +19,7 @@ from sqlalchemy import select
 import collab
 from collab import protocol
 from tests.conftest import _forget_request_state
-from wiki import accounts, archive, invitations, pages
+from wiki import accounts, archive, invitations, page_trash, pages
 from wiki.db import Base, db
 from wiki.models import Page
 
@@ -81,7 +81,7 @@ class Scene:
         self.filled = fill(personas)
         space = personas.space
         self.trashed = pages.create_page(personas.facilitator, space, "Jetée", "x")
-        pages.delete_page(personas.facilitator, self.trashed)
+        page_trash.delete_page(personas.facilitator, self.trashed)
         self.invitation = invitations.create_invitation(personas.facilitator, space, "reader")
         self.token = accounts.create_token(personas.facilitator)
         self.admin_token = accounts.create_token(personas.admin)

@@ -13,7 +13,7 @@ from typing import NamedTuple
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from wiki import accounts, demo, invitations, pages, password_resets, spaces
+from wiki import accounts, demo, invitations, page_trash, pages, password_resets, spaces
 
 from .conftest import serve, sign_in
 
@@ -138,7 +138,7 @@ def _prepare(_app) -> None:
     board, _moved = pages.find_by_slug(space, BOARD.rsplit("/", 1)[1])
     PLACEHOLDERS["board_id"] = str(board.id)
     draft = pages.create_page(facilitator, space, "Brouillon à jeter", "Un essai.")
-    pages.delete_page(facilitator, draft)
+    page_trash.delete_page(facilitator, draft)
 
 
 @pytest.fixture(scope="module")

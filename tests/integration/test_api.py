@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.conftest import make_user
-from wiki import accounts, pages, spaces
+from wiki import accounts, page_trash, pages, spaces
 from wiki.db import db
 from wiki.models import Membership, Page, Resource, Revision, Space, utcnow
 
@@ -283,7 +283,7 @@ def test_delete_page_goes_to_trash(call, personas, statuts):
     assert response.data == b""
     assert call("GET", f"/pages/{statuts.id}", "participant").status_code == 404
     assert call("GET", "/spaces/cooperer/pages", "participant").json == []
-    assert [p.id for p in pages.trash(personas.facilitator, personas.space)] == [statuts.id]
+    assert [p.id for p in page_trash.trash(personas.facilitator, personas.space)] == [statuts.id]
 
 
 def test_revisions(call, personas, statuts):

@@ -9,7 +9,7 @@ from html import unescape
 import pytest
 from sqlalchemy import select
 
-from wiki import pages, revisions
+from wiki import page_trash, pages, revisions
 from wiki.db import db
 from wiki.models import Revision
 from wiki.revisions import DiffPart, word_diff
@@ -250,7 +250,7 @@ def test_recent_changes_page_lists_changes_newest_first(journal, personas, clien
 
 
 def test_recent_changes_skip_trashed_pages(journal, personas):
-    pages.delete_page(personas.facilitator, journal)
+    page_trash.delete_page(personas.facilitator, journal)
     assert revisions.recent_changes(personas.reader, personas.space) == []
 
 

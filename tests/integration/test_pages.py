@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import func, select
 
-from wiki import navigation, page_html, pages
+from wiki import navigation, page_html, page_trash, pages
 from wiki.db import db
 from wiki.models import Page, Revision
 
@@ -346,9 +346,9 @@ def test_link_to_title_of_trashed_page_reaches_its_replacement(personas, facilit
 
 def test_restoring_a_page_whose_parent_is_still_in_the_trash_puts_it_at_the_root(family, personas):
     grand, parent, _child, _other = family
-    pages.delete_page(personas.facilitator, parent)
-    pages.delete_page(personas.facilitator, grand)
-    restored = pages.restore_page(personas.facilitator, personas.space, parent.id)
+    page_trash.delete_page(personas.facilitator, parent)
+    page_trash.delete_page(personas.facilitator, grand)
+    restored = page_trash.restore_page(personas.facilitator, personas.space, parent.id)
     assert restored.parent_id is None
     assert "Parent" in [n.page.title for n in navigation.page_tree(personas.space)]
 

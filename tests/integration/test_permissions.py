@@ -9,7 +9,7 @@ from flask_login import AnonymousUserMixin
 from sqlalchemy import func, select
 
 from tests.conftest import make_user
-from wiki import invitations, pages, revisions, spaces
+from wiki import invitations, page_trash, pages, revisions, spaces
 from wiki.db import db
 from wiki.errors import CercleError
 from wiki.models import Membership, Page, Space, utcnow
@@ -87,11 +87,11 @@ def _do(action: str, user, sc: Scene, newcomer) -> None:
     elif action == "move":
         pages.move_page(user, sc.users["move"], sc.users["move-parent"].id)
     elif action == "delete":
-        pages.delete_page(user, sc.users["delete"])
+        page_trash.delete_page(user, sc.users["delete"])
     elif action == "view trash":
-        pages.trash(user, space)
+        page_trash.trash(user, space)
     elif action == "restore from trash":
-        pages.restore_page(user, space, sc.users["trashed"].id)
+        page_trash.restore_page(user, space, sc.users["trashed"].id)
     elif action == "restore revision":
         revisions.restore_revision(user, sc.users["two-versions"], 1)
     elif action == "manage members":
@@ -116,7 +116,7 @@ def _prepare(sc: Scene) -> None:
     for name in ("edit", "rename", "move", "move-parent", "delete"):
         sc.users[name] = _page(sc, f"Page {name}")
     sc.users["trashed"] = _page(sc, "Page jetée")
-    pages.delete_page(sc.author, sc.users["trashed"])
+    page_trash.delete_page(sc.author, sc.users["trashed"])
     sc.users["two-versions"] = _page(sc, "Deux versions", "Première version.")
     pages.update_page(sc.author, sc.users["two-versions"], markdown="Seconde version.")
 

@@ -7,7 +7,7 @@ import pytest
 import search
 from search.fake import MemoryBackend
 from tests.search.conftest import found
-from wiki import pages
+from wiki import page_trash
 
 
 @pytest.fixture
@@ -20,7 +20,7 @@ def test_fake_backend_behind_the_same_service(app, personas, client_for, make_pa
     page = make_page("Coopération", "Les freins")
     assert found(personas.reader, "freins") == ["Coopération"]
     assert found(personas.outsider, "freins") == []
-    pages.delete_page(personas.facilitator, page)
+    page_trash.delete_page(personas.facilitator, page)
     assert found(personas.reader, "freins") == []
     assert (app.config["DATA_DIR"] / "index").exists() is False
     html = client_for(personas.reader).get("/recherche?q=freins").get_data(as_text=True)

@@ -10,7 +10,7 @@ from search.schema import SearchDoc
 from search.whoosh_backend import WhooshBackend
 from tests.conftest import make_user
 from tests.search.conftest import backend_titles, found, pdf_bytes
-from wiki import pages, resources, spaces
+from wiki import page_trash, pages, resources, spaces
 from wiki.db import db
 from wiki.models import Membership, Space, utcnow
 
@@ -23,9 +23,9 @@ def test_save_then_found_delete_then_gone_rename_then_new_title(personas, make_p
     assert found(personas.participant, "compte rendu") == []
     pages.update_page(personas.participant, page, markdown="Tout autre chose.")
     assert found(personas.participant, "freins") == []
-    pages.delete_page(personas.facilitator, page)
+    page_trash.delete_page(personas.facilitator, page)
     assert found(personas.participant, "bilan") == []
-    pages.restore_page(personas.facilitator, personas.space, page.id)
+    page_trash.restore_page(personas.facilitator, personas.space, page.id)
     assert found(personas.participant, "bilan") == ["Bilan de l'atelier"]
 
 
@@ -105,7 +105,7 @@ def test_rebuild_equals_incremental_state(app, personas, make_page, add_file):
     pages.update_page(personas.facilitator, page, title="Première, renommée")
     add_file("a.txt", b"texte du fichier", title="Fichier")
     gone = make_page("Supprimée", "trois")
-    pages.delete_page(personas.facilitator, gone)
+    page_trash.delete_page(personas.facilitator, gone)
     worker = search.indexer()
     assert worker.flush()
     incremental = worker.backend.stored_keys()

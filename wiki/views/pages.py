@@ -6,7 +6,7 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import kinds, navigation, page_kinds, pages, revisions, spaces
+from .. import kinds, navigation, page_kinds, page_trash, pages, revisions, spaces
 from ..db import db
 from ..errors import CercleError, NotFound, ValidationError
 from ..page_html import backlinks, render_page, render_text, tree_html
@@ -176,7 +176,7 @@ def move(space_ref: str, slug: str):
 @login_required
 def delete(space_ref: str, slug: str):
     space, page, _moved = _page(space_ref, slug, Action.EDIT)
-    pages.delete_page(current_user, page)
+    page_trash.delete_page(current_user, page)
     flash(_("Page « %(title)s » mise à la corbeille.", title=page.title), "success")
     return redirect(url_for("spaces.home", space_ref=space.slug))
 
@@ -185,14 +185,16 @@ def delete(space_ref: str, slug: str):
 @login_required
 def trash(space_ref: str):
     space = spaces.get_space(current_user, space_ref, Action.MANAGE, writing=False)
-    return render_template("pages/trash.html", space=space, pages=pages.trash(current_user, space))
+    return render_template(
+        "pages/trash.html", space=space, pages=page_trash.trash(current_user, space)
+    )
 
 
 @bp.post("/corbeille/<int:page_id>/restaurer")
 @login_required
 def restore(space_ref: str, page_id: int):
     space = spaces.get_space(current_user, space_ref, Action.MANAGE)
-    page = pages.restore_page(current_user, space, page_id)
+    page = page_trash.restore_page(current_user, space, page_id)
     flash(_("Page « %(title)s » restaurée.", title=page.title), "success")
     return redirect(_page_url(page))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import jsonify, url_for
 from flask_babel import lazy_gettext as _l
 
-from ... import navigation, page_kinds, pages, revisions, spaces
+from ... import navigation, page_kinds, page_trash, pages, revisions, spaces
 from ...db import db
 from ...errors import ValidationError
 from ...models import Page
@@ -75,7 +75,7 @@ def update_page(id: int):
 
 @api_blueprint.delete("/pages/<int:id>")
 def delete_page(id: int):
-    pages.delete_page(api_user(), _page(id))
+    page_trash.delete_page(api_user(), _page(id))
     return "", 204
 
 
